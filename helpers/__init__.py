@@ -1,0 +1,35 @@
+"""Shared core of the K-Means from Scratch notebooks.
+
+>>> import helpers
+>>> centroids, labels = helpers.kmeans(X, k=4)
+"""
+
+from helpers.data import course_data
+from helpers.kmeans import (
+    Step,
+    assign,
+    check_data,
+    inertia,
+    init_centroids,
+    kmeans,
+    kmeans_pp_init,
+    kmeans_steps,
+    lloyd_steps,
+    nearest_centroid,
+    update,
+)
+
+__all__ = [
+    "Step",
+    "assign",
+    "check_data",
+    "course_data",
+    "inertia",
+    "init_centroids",
+    "kmeans",
+    "kmeans_pp_init",
+    "kmeans_steps",
+    "lloyd_steps",
+    "nearest_centroid",
+    "update",
+]

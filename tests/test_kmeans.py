@@ -1,0 +1,259 @@
+"""Unit tests of the core against scikit-learn and against answers worked out by hand."""
+
+import doctest
+import importlib
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.cluster import KMeans
+from sklearn.datasets import load_digits, load_iris, make_blobs
+
+import helpers
+
+core = importlib.import_module("helpers.kmeans")  # the module; helpers.kmeans is the function
+
+
+def toy():
+    # Two obvious groups; by hand: centroids (0, 0.5) and (10, 10.5), inertia 4 * 0.25 = 1.
+    return np.array([[0, 0], [0, 1], [10, 10], [10, 11]], dtype=float)
+
+
+def datasets():
+    X_blobs, _ = make_blobs(n_samples=500, centers=5, cluster_std=1.5, random_state=3)
+    return {
+        "toy": (toy(), 2),
+        "course": (helpers.course_data()[0], 4),
+        "blobs": (X_blobs, 5),
+        "iris": (load_iris().data, 3),
+        "digits": (load_digits().data, 10),
+    }
+
+
+@pytest.mark.parametrize("name", ["toy", "course", "blobs", "iris", "digits"])
+@pytest.mark.parametrize("start", [0, 1, 2])
+def test_same_result_as_sklearn_from_same_start(name, start):
+    X, k = datasets()[name]
+    C0 = X[np.random.RandomState(start).choice(len(X), k, replace=False)]
+    ours_c, ours_l = helpers.kmeans(X, k, init=C0, n_init=1, tol=0)
+    sk = KMeans(k, init=C0, n_init=1, tol=0, algorithm="lloyd", max_iter=300).fit(X)
+    np.testing.assert_array_equal(ours_l, sk.labels_)
+    np.testing.assert_allclose(ours_c, sk.cluster_centers_, rtol=1e-9, atol=1e-12 * np.abs(X).max())
+    assert helpers.inertia(X, ours_c, ours_l) == pytest.approx(sk.inertia_, rel=1e-9)
+
+
+def test_toy_answer_by_hand():
+    centroids, labels = helpers.kmeans(toy(), 2, seed=0)
+    order = np.argsort(centroids[:, 0])
+    np.testing.assert_allclose(centroids[order], [[0, 0.5], [10, 10.5]])
+    assert labels[0] == labels[1] != labels[2] == labels[3]
+    assert helpers.inertia(toy(), centroids, labels) == pytest.approx(1.0)
+
+
+def test_assign_and_inertia_by_hand():
+    X = np.array([[0.0, 0], [4, 0], [6, 0]])
+    C = np.array([[1.0, 0], [5, 0]])
+    np.testing.assert_array_equal(helpers.assign(X, C), [0, 1, 1])
+    assert helpers.inertia(X, C, [0, 1, 1]) == pytest.approx(1 + 1 + 1)
+
+
+def test_assign_breaks_ties_to_lowest_index():
+    # The point 1 is exactly as far from 0 as from 2.
+    np.testing.assert_array_equal(helpers.assign([[1.0], [1.0]], [[2.0], [0.0]]), [0, 0])
+
+
+def test_update_is_the_mean_of_each_cluster():
+    X = np.array([[0.0, 0], [2, 2], [10, 0], [20, 0]])
+    new = helpers.update(X, np.array([0, 0, 1, 1]), np.zeros((2, 2)))
+    np.testing.assert_allclose(new, [[1, 1], [15, 0]])
+
+
+def test_course_code_makes_nan_but_ours_does_not():
+    X = np.array([[0.0, 0]] * 5 + [[1.0, 1]] * 5)  # ten points: five copies of two points
+    C0 = X[[0, 1, 5]]  # two identical starting centroids: the second one never wins a point
+    labels = helpers.assign(X, C0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        course_update = np.array([X[labels == j].mean(axis=0) for j in range(3)])
+    assert np.isnan(course_update).any()  # what the course text's update step does
+    with pytest.warns(UserWarning, match="only 2 of k=3 clusters"):
+        centroids, labels = helpers.kmeans(X, 3, init=C0, tol=0)
+    assert np.isfinite(centroids).all()
+    assert helpers.inertia(X, centroids, labels) == 0.0
+
+
+def test_empty_cluster_moves_to_farthest_point():
+    X = np.array([[0.0], [1.0], [2.0], [10.0]])
+    labels = np.array([0, 0, 0, 0])  # cluster 1 got no points
+    C = np.array([[1.0], [50.0]])
+    new = helpers.update(X, labels, C)
+    # The point 10 is farthest from centroid 0 (at 1): it becomes cluster 1 and leaves cluster 0.
+    np.testing.assert_allclose(new, [[1.0], [10.0]])
+
+
+@pytest.mark.parametrize("init", ["random", "k-means++"])
+def test_duplicates_and_k_above_distinct_points(init):
+    X = np.repeat([[0.0, 0], [3, 4]], 4, axis=0)
+    with pytest.warns(UserWarning, match="fewer than k distinct"):
+        centroids, labels = helpers.kmeans(X, 5, init=init, seed=1)
+    assert np.isfinite(centroids).all() and centroids.shape == (5, 2)
+    assert helpers.inertia(X, centroids, labels) == 0.0
+
+
+def test_kmeans_pp_init_matches_course_text_version():
+    X, _ = helpers.course_data()
+
+    def course_pp(X, k, seed):  # the course text's O(n k^2 d) version, verbatim in logic
+        rng = np.random.RandomState(seed)
+        n = len(X)
+        centroids = [X[rng.randint(n)]]
+        for _ in range(1, k):
+            dists = np.min([np.sum((X - c) ** 2, axis=1) for c in centroids], axis=0)
+            centroids.append(X[rng.choice(n, p=dists / dists.sum())])
+        return np.array(centroids)
+
+    for seed in range(5):
+        np.testing.assert_array_equal(
+            helpers.kmeans_pp_init(X, 4, seed=seed), course_pp(X, 4, seed)
+        )
+
+
+def test_random_init_draws_like_the_course_text():
+    X, _ = helpers.course_data()
+    steps = helpers.kmeans_steps(X, 4, init="random", seed=42)
+    idx = np.random.RandomState(42).choice(len(X), 4, replace=False)
+    np.testing.assert_array_equal(steps[0].centroids, X[idx])
+
+
+def test_steps_history_is_consistent_with_kmeans():
+    X, _ = helpers.course_data()
+    steps = helpers.kmeans_steps(X, 4, init="random", seed=3)
+    c, labels = helpers.kmeans(X, 4, init="random", n_init=1, tol=0, seed=3)
+    np.testing.assert_allclose(steps[-1].new_centroids, c)
+    np.testing.assert_array_equal(steps[-1].labels, labels)
+    inertias = [s.inertia for s in steps]
+    assert all(b <= a for a, b in zip(inertias, inertias[1:]))  # Lloyd never goes uphill
+    for prev, nxt in zip(steps, steps[1:]):
+        np.testing.assert_array_equal(prev.new_centroids, nxt.centroids)
+
+
+def test_n_init_keeps_the_best_start():
+    X, _ = helpers.course_data()
+    single = [
+        helpers.inertia(X, *helpers.kmeans(X, 4, init="random", n_init=1, seed=s)) for s in range(3)
+    ]
+    best = helpers.inertia(X, *helpers.kmeans(X, 4, init="random", n_init=10, seed=42))
+    assert best <= min(single) + 1e-9
+    assert best == pytest.approx(362.4724, rel=1e-4) or best < 362.48
+
+
+def test_deterministic_for_a_seed():
+    X, _ = helpers.course_data()
+    a = helpers.kmeans(X, 5, seed=7)
+    b = helpers.kmeans(X, 5, seed=7)
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+
+
+def test_float32_stays_float32_and_agrees():
+    X, _ = helpers.course_data()
+    c64, l64 = helpers.kmeans(X, 4, seed=0)
+    c32, l32 = helpers.kmeans(X.astype(np.float32), 4, seed=0)
+    assert c32.dtype == np.float32
+    np.testing.assert_array_equal(l32, l64)
+    np.testing.assert_allclose(c32, c64, rtol=1e-5, atol=1e-5)
+
+
+def test_integer_input():
+    X = np.array([[0, 0], [0, 2], [10, 10], [10, 12]])
+    centroids, _ = helpers.kmeans(X, 2, seed=0)
+    assert centroids.dtype == np.float64
+    np.testing.assert_allclose(sorted(centroids.tolist()), [[0, 1], [10, 11]])
+
+
+@pytest.mark.parametrize("offset", [1e8, 1e9, -3e9])
+def test_far_from_origin_gives_same_labels(offset):
+    X, _ = helpers.course_data()
+    C0 = X[[0, 1, 2, 3]]
+    near = helpers.kmeans(X, 4, init=C0, tol=0)
+    far = helpers.kmeans(X + offset, 4, init=C0 + offset, tol=0)
+    np.testing.assert_array_equal(near[1], far[1])
+    np.testing.assert_allclose(far[0] - offset, near[0], atol=1e-6 * abs(offset) * 1e-6 + 1e-6)
+    np.testing.assert_array_equal(helpers.assign(X + offset, near[0] + offset), near[1])
+
+
+def test_naive_identity_fails_far_from_origin():
+    # Why the guard matters: without centring, the identity mislabels shifted data.
+    X, _ = helpers.course_data()
+    C, labels = helpers.kmeans(X, 4, seed=0)
+    naive, _ = helpers.nearest_centroid(X + 1e9, C + 1e9)
+    assert (naive != labels).mean() > 0.1
+
+
+# ---------------------------------------------------------------- bad input, clear errors
+X_OK = np.arange(20.0).reshape(10, 2)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(k=0), r"k must be an integer in \[1, n_samples=10\], got 0"),
+        (dict(k=11), r"k must be an integer in \[1, n_samples=10\], got 11"),
+        (dict(k=2.5), r"k must be an integer in \[1, n_samples=10\], got 2.5"),
+        (dict(k=True), r"k must be an integer .* got True"),
+        (
+            dict(init="kmeans++"),
+            r"init must be 'random', 'k-means\+\+' or an array .* got 'kmeans\+\+'",
+        ),
+        (
+            dict(init=np.zeros((3, 2))),
+            r"init array must have shape \(k, n_features\)=\(2, 2\), got shape \(3, 2\)",
+        ),
+        (dict(init=np.array([[0, np.nan], [1, 1]])), r"init contains NaN or infinity \(row 0\)"),
+        (dict(n_init=0), r"n_init must be an integer >= 1, got 0"),
+        (dict(max_iter=0), r"max_iter must be an integer >= 1, got 0"),
+        (dict(tol=-1.0), r"tol must be a finite number >= 0, got -1.0"),
+        (dict(tol=float("nan")), r"tol must be a finite number >= 0, got nan"),
+        (dict(seed=-1), r"seed must be a non-negative integer, got -1"),
+        (dict(seed="abc"), r"seed must be a non-negative integer, got 'abc'"),
+    ],
+)
+def test_bad_parameters_raise_clear_errors(kwargs, message):
+    args = dict(k=2) | kwargs
+    with pytest.raises(ValueError, match=message):
+        helpers.kmeans(X_OK, args.pop("k"), **args)
+
+
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        (
+            np.arange(5.0),
+            r"X must be a 2-D array of shape \(n_samples, n_features\), got shape \(5,\)",
+        ),
+        (np.zeros((0, 2)), r"X must not be empty, got shape \(0, 2\)"),
+        (np.zeros((3, 0)), r"X must not be empty, got shape \(3, 0\)"),
+        ([["a", "b"], ["c", "d"]], r"X must hold numbers, got dtype <U1"),
+        (np.array([[1, None], [2, 3]]), r"X must hold numbers, got dtype object"),
+        (np.array([[1j, 2], [3, 4]]), r"X must hold real numbers"),
+        (np.array([[0.0, 1], [2, 3], [np.nan, 1]]), r"X contains NaN or infinity \(row 2\)"),
+        (np.array([[0.0, 1], [np.inf, 3], [1, 1]]), r"X contains NaN or infinity \(row 1\)"),
+    ],
+)
+def test_bad_data_raise_clear_errors(X, message):
+    with pytest.raises(ValueError, match=message):
+        helpers.kmeans(X, 1)
+
+
+def test_public_steps_check_their_input():
+    with pytest.raises(ValueError, match=r"centroids must have n_features=2 columns like X"):
+        helpers.assign(X_OK, np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"k must be an integer in \[1, n_samples=10\], got 20"):
+        helpers.kmeans_pp_init(X_OK, 20)
+    with pytest.raises(ValueError, match=r"X contains NaN"):
+        helpers.kmeans_steps(np.full((3, 2), np.nan), 2)
+
+
+def test_docstring_examples():
+    result = doctest.testmod(core, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 4 and result.failed == 0
