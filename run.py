@@ -84,6 +84,8 @@ def main(argv: list[str]) -> int:
         return 0
     if what == "lab":
         cmd = [str(PY), "-m", "jupyter", "lab", str(ROOT / "notebooks"), *extra]
+        if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+            cmd.append("--allow-root")  # JupyterLab refuses to start as root without it
     else:
         cmd = [
             str(PY),

@@ -54,3 +54,97 @@ def side_by_side(n=2, figsize=WIDE):
     """A row of ``n`` axes sharing both axes' limits."""
     fig, axes = plt.subplots(1, n, figsize=figsize, sharex=True, sharey=True)
     return fig, np.atleast_1d(axes)
+
+
+def half_steps(X, steps):
+    """Split Lloyd's iterations into the frames a learner should see.
+
+    Frame 0 is the start (no assignment yet); then, for every iteration, an "assign" frame
+    (points take the colour of their nearest centroid) and an "update" frame (centroids move
+    to their points' means).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    steps : list of Step, from ``helpers.kmeans_steps``
+
+    Returns
+    -------
+    frames : list of (kind, centroids, labels or None, inertia or None)
+        ``inertia`` is the objective of that frame's (centroids, labels) pair.
+    """
+    from helpers.kmeans import inertia
+
+    frames = [("start", steps[0].centroids, None, None)]
+    for s in steps:
+        frames.append(("assign", s.centroids, s.labels, s.inertia))
+        frames.append(("update", s.new_centroids, s.labels, inertia(X, s.new_centroids, s.labels)))
+    return frames
+
+
+def plot_voronoi(centroids, xlim, ylim, *, ax=None, resolution=200):
+    """Shade the plane by nearest centroid: the Voronoi regions of the centroids."""
+    from helpers.kmeans import assign
+
+    ax = _axes(ax)
+    gx, gy = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
+    regions = assign(np.column_stack([gx.ravel(), gy.ravel()]), centroids).reshape(gx.shape)
+    ax.imshow(regions, origin="lower", extent=(*xlim, *ylim), cmap=CMAP, vmin=0, vmax=9,
+              alpha=0.15, aspect="auto", interpolation="nearest")
+    return ax
+
+
+def _limits(X, margin=0.08):
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = margin * (hi - lo)
+    return (lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])
+
+
+def plot_frame(X, frames, i, *, ax=None, trails=True, regions=True):
+    """Draw frame ``i`` of ``half_steps``: regions, points, centroids and their trails."""
+    ax = _axes(ax)
+    kind, centroids, labels, score = frames[i]
+    xlim, ylim = _limits(X)
+    if regions:
+        plot_voronoi(centroids, xlim, ylim, ax=ax)
+    if trails:
+        path = np.array([f[1] for f in frames[: i + 1]])  # (frames so far, k, 2)
+        for j in range(path.shape[1]):
+            ax.plot(path[:, j, 0], path[:, j, 1], "-", color="black", lw=1, alpha=0.6)
+    iteration = (i - 1) // 2
+    title = "start" if kind == "start" else f"iteration {iteration}: {kind}"
+    if score is not None:
+        title += f" (inertia {score:.0f})"
+    plot_clusters(X, labels, centroids, ax=ax, title=title)
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    return ax
+
+
+def plot_iterations(X, steps, *, n=6, axes=None):
+    """The course text's grid: the assignment and centroids of the first ``n`` iterations."""
+    if axes is None:
+        _, axes = plt.subplots(2, (n + 1) // 2, figsize=(14, 9), sharex=True, sharey=True)
+    for ax, s in zip(np.ravel(axes), steps[:n]):
+        plot_clusters(X, s.labels, s.centroids, ax=ax,
+                      title=f"Iteration {s.iteration} (inertia {s.inertia:.0f})")
+    for ax in np.ravel(axes)[len(steps[:n]):]:
+        ax.set_visible(False)
+    return axes
+
+
+def plot_objective(frames, *, ax=None):
+    """Inertia after every half-step (assign, update): a staircase that never goes up."""
+    ax = _axes(ax, figsize=(7, 4))
+    scores = [f[3] for f in frames[1:]]
+    kinds = [f[0] for f in frames[1:]]
+    x = np.arange(1, len(scores) + 1) / 2
+    ax.plot(x, scores, "-", color="0.6")
+    for kind, marker in (("assign", "o"), ("update", "s")):
+        sel = [i for i, k in enumerate(kinds) if k == kind]
+        ax.plot(x[sel], np.array(scores)[sel], marker, label=f"after {kind}")
+    ax.set_yscale("log")
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("inertia (log scale)")
+    ax.legend()
+    return ax

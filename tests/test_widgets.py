@@ -24,3 +24,24 @@ def test_explorer_redraws_for_new_k_and_seed():
     seed_slider.value = 7
     assert w.result == pytest.approx(best, rel=1e-9)  # k-means++ with restarts finds the same optimum
     assert np.isfinite(w.result)
+
+
+def test_convergence_explorer_steps_through_half_steps():
+    from helpers.widgets import convergence_explorer
+
+    X, _ = helpers.course_data()
+    w = convergence_explorer(X, k=4, seed=13)
+    k_slider, seed_slider, init_box, frame_slider = w.children[:4]
+    assert w.result[0] == "start" and w.result[1] is None
+    frame_slider.value = 1
+    kind, first, n_frames = w.result
+    assert kind == "assign"
+    steps = helpers.kmeans_steps(X, 4, init="random", seed=13)
+    assert first == pytest.approx(steps[0].inertia)
+    assert n_frames == 1 + 2 * len(steps)
+    frame_slider.value = 2
+    assert w.result[0] == "update" and w.result[1] <= first
+    frame_slider.value = 30  # past the end: the last frame, the converged clustering
+    assert w.result[1] == pytest.approx(helpers.inertia(X, steps[-1].new_centroids, steps[-1].labels))
+    k_slider.value = 2
+    assert w.result[2] == 1 + 2 * len(helpers.kmeans_steps(X, 2, init="random", seed=13))
