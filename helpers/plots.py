@@ -148,3 +148,25 @@ def plot_objective(frames, *, ax=None):
     ax.set_ylabel("inertia (log scale)")
     ax.legend()
     return ax
+
+
+def plot_dsquared(X, centres, *, ax=None, title=None):
+    """Colour every point by its k-means++ sampling probability given ``centres``.
+
+    The probability of a point is its squared distance to the nearest centre chosen so far,
+    divided by the sum over all points (D^2 sampling).
+    """
+    from helpers.kmeans import nearest_centroid
+
+    ax = _axes(ax)
+    _, sq_dist = nearest_centroid(X - X.mean(axis=0), centres - X.mean(axis=0))
+    prob = sq_dist / sq_dist.sum()
+    sc = ax.scatter(X[:, 0], X[:, 1], c=prob, cmap="viridis", s=POINT_SIZE)
+    ax.scatter(centres[:, 0], centres[:, 1], c="red", marker="X", s=CENTROID_SIZE,
+               edgecolors="white", linewidths=1.5)
+    ax.set_xlabel("feature 1")
+    ax.set_ylabel("feature 2")
+    if title:
+        ax.set_title(title)
+    plt.colorbar(sc, ax=ax, label="probability of being picked next")
+    return ax
