@@ -4,7 +4,7 @@
 >>> centroids, labels = helpers.kmeans(X, k=4)
 """
 
-from helpers.data import course_data
+from helpers.data import course_data, failure_cases, load_old_faithful
 from helpers.kmeans import (
     Step,
     assign,
@@ -24,6 +24,8 @@ __all__ = [
     "assign",
     "check_data",
     "course_data",
+    "failure_cases",
+    "load_old_faithful",
     "inertia",
     "init_centroids",
     "kmeans",

@@ -29,4 +29,3 @@ def init_study(X, k, seeds, inits=("random", "k-means++"), *, progress=True):
             final = kmeans(X, k, init=init, n_init=1, tol=0, seed=seed)
             results[init]["final"].append(inertia(X, *final))
     return {i: {key: np.array(v) for key, v in r.items()} for i, r in results.items()}
-

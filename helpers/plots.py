@@ -37,11 +37,29 @@ def plot_clusters(X, labels=None, centroids=None, *, ax=None, title=None):
     if labels is None:
         ax.scatter(X[:, 0], X[:, 1], c="0.5", s=POINT_SIZE, alpha=0.7)
     else:
-        ax.scatter(X[:, 0], X[:, 1], c=labels, cmap=CMAP, vmin=0, vmax=9, s=POINT_SIZE, alpha=0.7)
+        labels = np.asarray(labels)
+        noise = labels < 0  # DBSCAN marks noise points with -1: draw them grey
+        ax.scatter(X[noise, 0], X[noise, 1], c="0.6", marker="x", s=POINT_SIZE)
+        ax.scatter(
+            X[~noise, 0],
+            X[~noise, 1],
+            c=labels[~noise],
+            cmap=CMAP,
+            vmin=0,
+            vmax=9,
+            s=POINT_SIZE,
+            alpha=0.7,
+        )
     if centroids is not None:
         ax.scatter(
-            centroids[:, 0], centroids[:, 1], c="black", marker="X", s=CENTROID_SIZE,
-            edgecolors="white", linewidths=1.5, label="centroids",
+            centroids[:, 0],
+            centroids[:, 1],
+            c="black",
+            marker="X",
+            s=CENTROID_SIZE,
+            edgecolors="white",
+            linewidths=1.5,
+            label="centroids",
         )
     ax.set_xlabel("feature 1")
     ax.set_ylabel("feature 2")
@@ -54,6 +72,14 @@ def side_by_side(n=2, figsize=WIDE):
     """A row of ``n`` axes sharing both axes' limits."""
     fig, axes = plt.subplots(1, n, figsize=figsize, sharex=True, sharey=True)
     return fig, np.atleast_1d(axes)
+
+
+def compare_clusterings(X, panels, *, figsize=WIDE):
+    """Draw the same points once per ``(title, labels)`` pair, side by side."""
+    fig, axes = side_by_side(len(panels), figsize=figsize)
+    for ax, (title, labels) in zip(axes, panels):
+        plot_clusters(X, labels, ax=ax, title=title)
+    return axes
 
 
 def half_steps(X, steps):
@@ -89,8 +115,17 @@ def plot_voronoi(centroids, xlim, ylim, *, ax=None, resolution=200):
     ax = _axes(ax)
     gx, gy = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
     regions = assign(np.column_stack([gx.ravel(), gy.ravel()]), centroids).reshape(gx.shape)
-    ax.imshow(regions, origin="lower", extent=(*xlim, *ylim), cmap=CMAP, vmin=0, vmax=9,
-              alpha=0.15, aspect="auto", interpolation="nearest")
+    ax.imshow(
+        regions,
+        origin="lower",
+        extent=(*xlim, *ylim),
+        cmap=CMAP,
+        vmin=0,
+        vmax=9,
+        alpha=0.15,
+        aspect="auto",
+        interpolation="nearest",
+    )
     return ax
 
 
@@ -126,9 +161,14 @@ def plot_iterations(X, steps, *, n=6, axes=None):
     if axes is None:
         _, axes = plt.subplots(2, (n + 1) // 2, figsize=(14, 9), sharex=True, sharey=True)
     for ax, s in zip(np.ravel(axes), steps[:n]):
-        plot_clusters(X, s.labels, s.centroids, ax=ax,
-                      title=f"Iteration {s.iteration} (inertia {s.inertia:.0f})")
-    for ax in np.ravel(axes)[len(steps[:n]):]:
+        plot_clusters(
+            X,
+            s.labels,
+            s.centroids,
+            ax=ax,
+            title=f"Iteration {s.iteration} (inertia {s.inertia:.0f})",
+        )
+    for ax in np.ravel(axes)[len(steps[:n]) :]:
         ax.set_visible(False)
     return axes
 
@@ -162,8 +202,15 @@ def plot_dsquared(X, centres, *, ax=None, title=None):
     _, sq_dist = nearest_centroid(X - X.mean(axis=0), centres - X.mean(axis=0))
     prob = sq_dist / sq_dist.sum()
     sc = ax.scatter(X[:, 0], X[:, 1], c=prob, cmap="viridis", s=POINT_SIZE)
-    ax.scatter(centres[:, 0], centres[:, 1], c="red", marker="X", s=CENTROID_SIZE,
-               edgecolors="white", linewidths=1.5)
+    ax.scatter(
+        centres[:, 0],
+        centres[:, 1],
+        c="red",
+        marker="X",
+        s=CENTROID_SIZE,
+        edgecolors="white",
+        linewidths=1.5,
+    )
     ax.set_xlabel("feature 1")
     ax.set_ylabel("feature 2")
     if title:

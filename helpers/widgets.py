@@ -56,8 +56,9 @@ def draw_convergence(X, k=4, seed=13, init="random", frame=0):
     return kind, score, len(frames)
 
 
-def convergence_explorer(X, *, k=4, seed=13, init="random", frame=0, k_max=9, seed_max=50,
-                         frame_max=30):
+def convergence_explorer(
+    X, *, k=4, seed=13, init="random", frame=0, k_max=9, seed_max=50, frame_max=30
+):
     """Step through a run half-step by half-step ("assign", "update"), for any k and seed.
 
     Returns

@@ -17,7 +17,9 @@ def test_elbow_finds_the_corner_of_a_hand_made_curve():
 
 @pytest.mark.parametrize("centers", [2, 3, 5])
 def test_gap_statistic_finds_well_separated_blobs(centers):
-    X, _ = make_blobs(n_samples=200, centers=centers, cluster_std=0.5, random_state=1, center_box=(-20, 20))
+    X, _ = make_blobs(
+        n_samples=200, centers=centers, cluster_std=0.5, random_state=1, center_box=(-20, 20)
+    )
     ks = np.arange(1, 8)
     gap, s = gap_statistic(X, ks, n_refs=10, seed=0, progress=False)
     assert gap_choice(ks, gap, s) == centers

@@ -15,14 +15,20 @@ def test_explorer_redraws_for_new_k_and_seed():
     X, _ = helpers.course_data()
     w = kmeans_explorer(X)
     k_slider, seed_slider, init_box, n_init_slider = w.children[:4]
-    assert w.result == pytest.approx(helpers.inertia(X, *helpers.kmeans(X, 4, init="random", n_init=1, seed=42)))
+    assert w.result == pytest.approx(
+        helpers.inertia(X, *helpers.kmeans(X, 4, init="random", n_init=1, seed=42))
+    )
     k_slider.value = 2
     assert w.kwargs["k"] == 2
-    assert w.result == pytest.approx(helpers.inertia(X, *helpers.kmeans(X, 2, init="random", n_init=1, seed=42)))
+    assert w.result == pytest.approx(
+        helpers.inertia(X, *helpers.kmeans(X, 2, init="random", n_init=1, seed=42))
+    )
     k_slider.value, init_box.value, n_init_slider.value = 4, "k-means++", 10
     best = w.result
     seed_slider.value = 7
-    assert w.result == pytest.approx(best, rel=1e-9)  # k-means++ with restarts finds the same optimum
+    assert w.result == pytest.approx(
+        best, rel=1e-9
+    )  # k-means++ with restarts finds the same optimum
     assert np.isfinite(w.result)
 
 
@@ -42,6 +48,8 @@ def test_convergence_explorer_steps_through_half_steps():
     frame_slider.value = 2
     assert w.result[0] == "update" and w.result[1] <= first
     frame_slider.value = 30  # past the end: the last frame, the converged clustering
-    assert w.result[1] == pytest.approx(helpers.inertia(X, steps[-1].new_centroids, steps[-1].labels))
+    assert w.result[1] == pytest.approx(
+        helpers.inertia(X, steps[-1].new_centroids, steps[-1].labels)
+    )
     k_slider.value = 2
     assert w.result[2] == 1 + 2 * len(helpers.kmeans_steps(X, 2, init="random", seed=13))
