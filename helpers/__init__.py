@@ -18,6 +18,10 @@ from helpers.kmeans import (
     nearest_centroid,
     update,
 )
+from helpers.minibatch import minibatch_kmeans, minibatch_update
+from helpers.mixture import em_gmm, soft_assign, soft_kmeans
+from helpers.quantize import quantize
+from helpers.silhouette import silhouette_samples, silhouette_score
 
 __all__ = [
     "Step",
@@ -34,4 +38,12 @@ __all__ = [
     "lloyd_steps",
     "nearest_centroid",
     "update",
+    "em_gmm",
+    "minibatch_kmeans",
+    "minibatch_update",
+    "quantize",
+    "silhouette_samples",
+    "silhouette_score",
+    "soft_assign",
+    "soft_kmeans",
 ]
