@@ -32,9 +32,8 @@ def _array(value, case, name):
         _fail(case, f"{name} could not be turned into an array: {e}")
 
 
-def _passed(what: str, n: int) -> int:
+def _passed(what: str, n: int) -> None:
     print(f"All {n} {what} checks passed.")
-    return n
 
 
 # ------------------------------------------------------------------------ silhouette
@@ -51,7 +50,7 @@ def _silhouette_cases():
     ]
 
 
-def check_silhouette(silhouette_samples_fn, *, atol=1e-8) -> int:
+def check_silhouette(silhouette_samples_fn, *, atol=1e-8) -> None:
     """Check a ``silhouette_samples(X, labels) -> s`` function against the worked solution."""
     cases = _silhouette_cases()
     for case, X, labels in cases:
@@ -100,7 +99,7 @@ def _quantize_cases():
     ]
 
 
-def check_quantize(quantize_fn, *, max_psnr_loss=1.0) -> int:
+def check_quantize(quantize_fn, *, max_psnr_loss=1.0) -> None:
     """Check a ``quantize(image, k) -> (quantized, palette)`` function."""
     cases = _quantize_cases()
     for case, image, k in cases:
@@ -168,7 +167,7 @@ def _minibatch_cases():
     ]
 
 
-def check_minibatch_update(update_fn, *, atol=1e-10) -> int:
+def check_minibatch_update(update_fn, *, atol=1e-10) -> None:
     """Check a ``minibatch_update(centroids, counts, batch) -> (centroids, counts)`` step.
 
     The step is deterministic, so it is compared with the worked solution exactly (to
@@ -204,7 +203,7 @@ def check_minibatch_update(update_fn, *, atol=1e-10) -> int:
 
 
 # ------------------------------------------------------------------------ soft assignment
-def check_soft_assign(soft_assign_fn, *, atol=1e-9) -> int:
+def check_soft_assign(soft_assign_fn, *, atol=1e-9) -> None:
     """Check a ``soft_assign(X, centroids, beta) -> responsibilities`` function."""
     X, _ = course_data()
     C = kmeans(X, 4, seed=0)[0]

@@ -217,3 +217,28 @@ def plot_dsquared(X, centres, *, ax=None, title=None):
         ax.set_title(title)
     plt.colorbar(sc, ax=ax, label="probability of being picked next")
     return ax
+
+
+def plot_silhouette_diagram(s, labels, *, ax=None, title=None):
+    """scikit-learn-style silhouette diagram: each cluster's sorted silhouettes as bars.
+
+    Parameters
+    ----------
+    s : ndarray of shape (n_samples,), from ``silhouette_samples``
+    labels : ndarray of shape (n_samples,), integer clusters 0..k-1
+    """
+    ax = _axes(ax, figsize=(5, 5))
+    cmap = plt.get_cmap(CMAP)
+    y = 0
+    for j in np.unique(labels):
+        values = np.sort(s[labels == j])
+        ax.fill_betweenx(np.arange(y, y + len(values)), 0, values, color=cmap(j % 10), alpha=0.8)
+        ax.text(-0.05, y + len(values) / 2, str(j), ha="right", va="center")
+        y += len(values) + 10  # a gap between clusters
+    ax.axvline(s.mean(), color="black", ls="--", label=f"mean {s.mean():.2f}")
+    ax.set(xlabel="silhouette coefficient", ylabel="samples, by cluster", yticks=[],
+           xlim=(min(-0.1, s.min() - 0.05), 1))
+    ax.legend(loc="lower right")
+    if title:
+        ax.set_title(title)
+    return ax
