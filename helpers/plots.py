@@ -242,3 +242,25 @@ def plot_silhouette_diagram(s, labels, *, ax=None, title=None):
     if title:
         ax.set_title(title)
     return ax
+
+
+def show_image(image, *, ax=None, title=None):
+    """An RGB image without axes."""
+    ax = _axes(ax)
+    ax.imshow(image)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def show_palette(palette, *, ax=None, title=None):
+    """The colours of a palette as a strip of swatches, sorted by brightness."""
+    ax = _axes(ax, figsize=(6, 1))
+    palette = np.asarray(palette)
+    order = np.argsort(palette.astype(float).sum(axis=1))
+    ax.imshow(palette[order][None, :, :], aspect="auto")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax

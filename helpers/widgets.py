@@ -74,3 +74,30 @@ def convergence_explorer(
         init=widgets.Dropdown(value=init, options=["random", "k-means++"], description="init"),
         frame=widgets.IntSlider(value=frame, min=0, max=frame_max, description="half-step"),
     )
+
+
+def draw_quantized(image, k=16, seed=0):
+    """Quantise ``image`` to k colours and draw it beside the original with its palette.
+
+    Returns the PSNR in decibels.
+    """
+    from helpers.plots import show_image, show_palette
+    from helpers.quantize import psnr, quantize
+
+    q, palette = quantize(image, k, seed=seed)
+    fig = plt.figure(figsize=(12, 5))
+    grid = fig.add_gridspec(2, 2, height_ratios=[8, 1])
+    show_image(image, ax=fig.add_subplot(grid[0, 0]), title="original (24 bits per pixel)")
+    score = psnr(image, q)
+    show_image(q, ax=fig.add_subplot(grid[0, 1]), title=f"{k} colours: PSNR {score:.1f} dB")
+    show_palette(palette, ax=fig.add_subplot(grid[1, 1]), title="palette")
+    plt.show()
+    return score
+
+
+def quantize_explorer(image, *, k=16, k_max=64):
+    """A slider for the number of colours; ``widget.result`` is the PSNR drawn last."""
+    return widgets.interactive(
+        lambda k: draw_quantized(image, k),
+        k=widgets.IntSlider(value=k, min=2, max=k_max, description="colours"),
+    )

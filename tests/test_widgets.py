@@ -53,3 +53,16 @@ def test_convergence_explorer_steps_through_half_steps():
     )
     k_slider.value = 2
     assert w.result[2] == 1 + 2 * len(helpers.kmeans_steps(X, 2, init="random", seed=13))
+
+
+def test_quantize_explorer_redraws_for_new_k():
+    from helpers.quantize import psnr
+    from helpers.widgets import quantize_explorer
+
+    rng = np.random.RandomState(0)
+    image = rng.randint(0, 256, size=(20, 30, 3)).astype(np.uint8)
+    w = quantize_explorer(image, k=4)
+    assert w.result == pytest.approx(psnr(image, helpers.quantize(image, 4)[0]))
+    four = w.result
+    w.children[0].value = 32
+    assert w.result > four  # more colours, closer to the original
