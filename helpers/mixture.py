@@ -120,10 +120,9 @@ def em_gmm(X, means, *, covariance="spherical", n_iter=200, tol=1e-10, reg=1e-6)
     history = []
     for _ in range(n_iter):
         # E-step: responsibilities, in logs for stability.
-        log_p = _log_gauss_full(X, means, covs) + np.log(weights)
-        log_norm = _logsumexp(log_p)
-        r = np.exp(log_p - log_norm[:, None])
-        history.append(float(log_norm.mean()))
+        params = {"weights": weights, "means": means, "covariances": covs}
+        r, log_likelihood = e_step(X, params)
+        history.append(log_likelihood)
         # M-step
         nk = r.sum(axis=0)
         weights = nk / n
@@ -138,6 +137,21 @@ def em_gmm(X, means, *, covariance="spherical", n_iter=200, tol=1e-10, reg=1e-6)
         if len(history) > 1 and abs(history[-1] - history[-2]) < tol:
             break
     return {"weights": weights, "means": means, "covariances": covs}, history
+
+
+def e_step(X, params):
+    """Responsibilities of a mixture for every point, and the mean log-likelihood.
+
+    r_ij = pi_j N(x_i | mu_j, Sigma_j) / sum_l pi_l N(x_i | mu_l, Sigma_l), in logs.
+
+    Returns
+    -------
+    responsibilities : ndarray of shape (n_samples, k)
+    log_likelihood : float, mean over samples of log sum_j pi_j N(x_i | mu_j, Sigma_j)
+    """
+    log_p = _log_gauss_full(X, params["means"], params["covariances"]) + np.log(params["weights"])
+    log_norm = _logsumexp(log_p)
+    return np.exp(log_p - log_norm[:, None]), float(log_norm.mean())
 
 
 def gmm_log_likelihood(X, params) -> float:

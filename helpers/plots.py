@@ -264,3 +264,33 @@ def show_palette(palette, *, ax=None, title=None):
     if title:
         ax.set_title(title)
     return ax
+
+
+def plot_soft(X, responsibilities, centroids=None, *, ax=None, title=None):
+    """Colour every point by a blend of its clusters' colours, weighted by responsibility."""
+    ax = _axes(ax)
+    k = responsibilities.shape[1]
+    colours = np.array(plt.get_cmap(CMAP).colors[:k])[:, :3]  # (k, 3) RGB
+    ax.scatter(X[:, 0], X[:, 1], c=np.clip(responsibilities @ colours, 0, 1), s=POINT_SIZE)
+    if centroids is not None:
+        ax.scatter(centroids[:, 0], centroids[:, 1], c="black", marker="X", s=CENTROID_SIZE,
+                   edgecolors="white", linewidths=1.5)
+    ax.set_xlabel("feature 1")
+    ax.set_ylabel("feature 2")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_gaussians(means, covariances, *, ax=None, n_std=(1, 2)):
+    """Draw each Gaussian's 1- and 2-standard-deviation ellipses."""
+    from matplotlib.patches import Ellipse
+
+    ax = _axes(ax)
+    for j, (mu, cov) in enumerate(zip(means, covariances)):
+        values, vectors = np.linalg.eigh(cov[:2, :2])
+        angle = np.degrees(np.arctan2(vectors[1, -1], vectors[0, -1]))
+        for s in n_std:
+            ax.add_patch(Ellipse(mu[:2], 2 * s * np.sqrt(values[-1]), 2 * s * np.sqrt(values[0]),
+                                 angle=angle, fill=False, color=plt.get_cmap(CMAP)(j), lw=2))
+    return ax
