@@ -2,6 +2,7 @@
 
     python3 run.py lab     # create .venv if needed, then open the notebooks in JupyterLab
     python3 run.py test    # create .venv if needed, then run every test and notebook
+    python3 run.py bench   # the speed and memory table against scikit-learn (--quick: < 1 min)
 
 Only Python 3.11+ and pip are needed. The environment lives in ./.venv and is rebuilt
 whenever requirements.lock or pyproject.toml change. Extra arguments go to the tool,
@@ -73,7 +74,7 @@ def ensure_env() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("lab", "test", "setup"):
+    if not argv or argv[0] not in ("lab", "test", "bench", "setup"):
         print(__doc__)
         return 2
     ensure_env()
@@ -82,7 +83,9 @@ def main(argv: list[str]) -> int:
     env = dict(os.environ, PYTHONHASHSEED="0")
     if what == "setup":
         return 0
-    if what == "lab":
+    if what == "bench":
+        cmd = [str(PY), str(ROOT / "benchmarks" / "bench.py"), *extra]
+    elif what == "lab":
         cmd = [str(PY), "-m", "jupyter", "lab", str(ROOT / "notebooks"), *extra]
         if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
             cmd.append("--allow-root")  # JupyterLab refuses to start as root without it

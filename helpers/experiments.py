@@ -56,8 +56,9 @@ def lloyd_curve(X, centroids, *, max_iter=20, progress=True):
     return {"seen": np.array(seen), "inertia": np.array(scores), "seconds": np.array(seconds)}
 
 
-def minibatch_curve(X, centroids, *, batch_size, n_steps, n_points=25, seed=0, update=None,
-                    progress=True):
+def minibatch_curve(
+    X, centroids, *, batch_size, n_steps, n_points=25, seed=0, update=None, progress=True
+):
     """Mini-batch K-Means from ``centroids``, evaluated on all of X at ``n_points`` steps.
 
     ``update`` is the step function (``helpers.minibatch_update`` by default), so another

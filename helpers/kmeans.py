@@ -25,6 +25,8 @@ from typing import Iterator, NamedTuple
 
 import numpy as np
 
+from helpers.blocks import augment, centred_block, cluster_sums, map_blocks, rows_per_block
+
 __all__ = [
     "Step",
     "assign",
@@ -39,8 +41,7 @@ __all__ = [
     "update",
 ]
 
-# Rows per block in the distance computation: keeps the (block, k) distance matrix near
-# 2 MiB whatever n is, so memory stays bounded on millions of points.
+# Rows per block where a whole (rows, n_features) temporary is needed (inertia).
 _BLOCK_FLOATS = 2**18
 
 
@@ -104,19 +105,33 @@ def _check_seed(seed) -> np.random.RandomState:
 
 
 # --------------------------------------------------------------------------- the steps
-def nearest_centroid(X: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _assign_block(X, start, stop, shift, c_aug, with_dist):
+    """Labels (and squared distances) of rows start:stop; see ``nearest_centroid``."""
+    xa = centred_block(X, start, stop, shift)  # (rows, d + 1): x - shift, then a 1
+    d = xa @ c_aug.T  # (rows, k): ||c||^2 - 2 x.c, one matrix product
+    labels = d.argmin(axis=1)
+    if not with_dist:
+        return labels, xa, None
+    xb = xa[:, :-1]
+    sq = d[np.arange(len(d)), labels] + np.einsum("ij,ij->i", xb, xb)  # add back ||x||^2
+    return labels, xa, np.maximum(sq, 0)  # rounding can dip just below zero
+
+
+def nearest_centroid(X: np.ndarray, centroids: np.ndarray, shift=None):
     """Nearest centroid of every point, and the squared distance to it.
 
     Uses ``||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2``: one matrix product per block of
     rows instead of an (n, k, d) array of differences. ``||x||^2`` is the same for every
     centroid, so the argmin needs only ``||c||^2 - 2 x.c``. The identity loses precision
-    when the data sit far from the origin, so callers centre the data first (``kmeans``
-    does; the public ``assign`` does it for you).
+    when the data sit far from the origin, so every block is centred first: ``shift`` is
+    subtracted from the rows of X (the centroids must be given centred already); by
+    default it is the mean of the centroids, which are then centred here too.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
     centroids : ndarray of shape (k, n_features)
+    shift : ndarray of shape (n_features,), optional
 
     Returns
     -------
@@ -125,22 +140,52 @@ def nearest_centroid(X: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, 
     sq_dist : ndarray of shape (n_samples,)
         Squared distance to the nearest centroid (never negative).
     """
+    if shift is None:
+        shift = centroids.mean(axis=0)
+        centroids = centroids - shift
     n, k = X.shape[0], centroids.shape[0]
     labels = np.empty(n, dtype=np.intp)
     sq_dist = np.empty(n, dtype=X.dtype)
-    c_sq = np.einsum("ij,ij->i", centroids, centroids)
-    block = max(1, _BLOCK_FLOATS // k)
-    for start in range(0, n, block):
-        xb = X[start : start + block]
-        d = xb @ centroids.T  # (block, k)
-        d *= -2.0
-        d += c_sq
-        lb = d.argmin(axis=1)
-        labels[start : start + block] = lb
-        x_sq = np.einsum("ij,ij->i", xb, xb)
-        sq_dist[start : start + block] = d[np.arange(len(xb)), lb] + x_sq
-    np.maximum(sq_dist, 0, out=sq_dist)  # rounding can dip just below zero
+    c_aug = augment(centroids, X.dtype)
+
+    def work(start, stop):
+        labels[start:stop], _, sq_dist[start:stop] = _assign_block(
+            X, start, stop, shift, c_aug, True
+        )
+
+    map_blocks(work, n, rows_per_block(k, n))
     return labels, sq_dist
+
+
+def lloyd_step(X: np.ndarray, centroids: np.ndarray, shift, with_inertia=True):
+    """One Lloyd iteration, assignment and update fused: each block of X is read once.
+
+    For every block of rows: the nearest centroid of each row (as ``nearest_centroid``),
+    then the block's per-cluster sums and counts (as ``update``); the block results are
+    added up at the end. Centroids are in centred coordinates (``X - shift``).
+
+    Returns
+    -------
+    labels : ndarray of shape (n_samples,)
+    sums : ndarray of shape (k, n_features), float64, per-cluster sums of X - shift
+    counts : ndarray of shape (k,)
+    inertia : float, or None if ``with_inertia`` is False
+    """
+    n, k = X.shape[0], centroids.shape[0]
+    labels = np.empty(n, dtype=np.intp)
+    c_aug = augment(centroids, X.dtype)
+
+    def work(start, stop):
+        lb, xa, sq = _assign_block(X, start, stop, shift, c_aug, with_inertia)
+        labels[start:stop] = lb
+        total = float(sq.sum(dtype=np.float64)) if with_inertia else 0.0
+        # Summing the whole block, its column of ones too, gives the counts for free.
+        return cluster_sums(xa, lb, k), total
+
+    parts = map_blocks(work, n, rows_per_block(k, n))
+    sums = np.sum([p[0] for p in parts], axis=0)
+    counts = sums[:, -1].astype(np.intp)
+    return labels, sums[:, :-1], counts, (sum(p[1] for p in parts) if with_inertia else None)
 
 
 def assign(X, centroids) -> np.ndarray:
@@ -167,8 +212,7 @@ def assign(X, centroids) -> np.ndarray:
             f"centroids must have n_features={X.shape[1]} columns like X, "
             f"got shape {centroids.shape}"
         )
-    shift = centroids.mean(axis=0)  # centre both: guards the identity against large offsets
-    return nearest_centroid(X - shift, centroids - shift)[0]
+    return nearest_centroid(X, centroids)[0]  # centres the blocks: safe far from the origin
 
 
 def inertia(X, centroids, labels) -> float:
@@ -197,9 +241,29 @@ def inertia(X, centroids, labels) -> float:
     return total
 
 
-def update(
-    X: np.ndarray, labels: np.ndarray, centroids: np.ndarray, sq_dist: np.ndarray | None = None
-) -> np.ndarray:
+def _relocate_empty(X, labels, sums, counts, centroids, shift) -> None:
+    """Give every empty cluster the point farthest from its own centroid (in place).
+
+    That point leaves its old cluster (never the last one of it). ``sums`` are sums of
+    ``X - shift`` and ``centroids`` are centred the same way.
+    """
+    empty = np.flatnonzero(counts == 0)
+    if not len(empty):
+        return
+    diff = X - shift - centroids[labels]  # exact distances; this happens rarely
+    sq_dist = np.einsum("ij,ij->i", diff, diff)
+    # Farthest points first (stable sort: ties go to the lowest index), skipping a
+    # point that is the last one left in its cluster, which would empty that one.
+    far = iter(np.argsort(-sq_dist, kind="stable"))
+    for cluster in empty:
+        i = next(i for i in far if counts[labels[i]] > 1)
+        sums[labels[i]] -= X[i] - shift
+        counts[labels[i]] -= 1
+        sums[cluster] = X[i] - shift
+        counts[cluster] = 1
+
+
+def update(X: np.ndarray, labels: np.ndarray, centroids: np.ndarray) -> np.ndarray:
     """Move every centroid to the mean of the points assigned to it.
 
     An empty cluster's centroid moves onto the point farthest from its own centroid
@@ -212,33 +276,16 @@ def update(
         Output of ``nearest_centroid`` for ``centroids``.
     centroids : ndarray of shape (k, n_features)
         The centroids ``labels`` were computed from (used only for empty clusters).
-    sq_dist : ndarray of shape (n_samples,), optional
-        Squared distance of each point to its centroid; recomputed if not given.
 
     Returns
     -------
     new_centroids : ndarray of shape (k, n_features)
     """
-    k, d = centroids.shape
-    counts = np.bincount(labels, minlength=k).astype(X.dtype)
-    # Per-cluster sums: one weighted bincount per feature, no Python loop over clusters.
-    sums = np.empty((k, d), dtype=X.dtype)
-    for j in range(d):
-        sums[:, j] = np.bincount(labels, weights=X[:, j], minlength=k)
-    empty = np.flatnonzero(counts == 0)
-    if len(empty):
-        if sq_dist is None:
-            sq_dist = np.einsum("ij,ij->i", X - centroids[labels], X - centroids[labels])
-        # Farthest points first (stable sort: ties go to the lowest index), skipping a
-        # point that is the last one left in its cluster, which would empty that one.
-        far = iter(np.argsort(-sq_dist, kind="stable"))
-        for cluster in empty:
-            i = next(i for i in far if counts[labels[i]] > 1)
-            sums[labels[i]] -= X[i]
-            counts[labels[i]] -= 1
-            sums[cluster] = X[i]
-            counts[cluster] = 1
-    return sums / counts[:, None]
+    k = centroids.shape[0]
+    sums = cluster_sums(X, labels, k)  # no Python loop over clusters
+    counts = np.bincount(labels, minlength=k)
+    _relocate_empty(X, labels, sums, counts, centroids, 0.0)
+    return (sums / counts[:, None]).astype(X.dtype)
 
 
 # --------------------------------------------------------------------------- initialisation
@@ -247,7 +294,7 @@ def _kmeans_pp(X: np.ndarray, k: int, rng: np.random.RandomState) -> np.ndarray:
     n = X.shape[0]
     centroids = np.empty((k, X.shape[1]), dtype=X.dtype)
     centroids[0] = X[rng.randint(n)]
-    closest = ((X - centroids[0]) ** 2).sum(axis=1)
+    closest = _sq_dist_to(X, centroids[0])
     for j in range(1, k):
         total = closest.sum()
         if total > 0:
@@ -255,8 +302,24 @@ def _kmeans_pp(X: np.ndarray, k: int, rng: np.random.RandomState) -> np.ndarray:
         else:  # every point already coincides with a centre: any point will do
             i = rng.randint(n)
         centroids[j] = X[i]
-        np.minimum(closest, ((X - centroids[j]) ** 2).sum(axis=1), out=closest)
+        np.minimum(closest, _sq_dist_to(X, centroids[j]), out=closest)
     return centroids
+
+
+def _sq_dist_to(X: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Squared distance of every row of X to one point c, shape (n_samples,), float64.
+
+    From the differences themselves (exact anywhere), a block of rows at a time so the
+    temporary stays small."""
+    out = np.empty(X.shape[0])
+    rows = max(1, _BLOCK_FLOATS // X.shape[1])
+
+    def work(start, stop):
+        diff = X[start:stop] - c
+        out[start:stop] = np.einsum("ij,ij->i", diff, diff)
+
+    map_blocks(work, X.shape[0], rows)
+    return out
 
 
 def kmeans_pp_init(X, k: int, seed=0) -> np.ndarray:
@@ -297,29 +360,40 @@ def init_centroids(X: np.ndarray, k: int, init, rng: np.random.RandomState) -> n
 
 # --------------------------------------------------------------------------- the loop
 def lloyd_steps(
-    X: np.ndarray, centroids: np.ndarray, max_iter: int = 300, tol: float = 0.0
+    X: np.ndarray,
+    centroids: np.ndarray,
+    max_iter: int = 300,
+    tol: float = 0.0,
+    *,
+    with_inertia: bool = True,
 ) -> Iterator[Step]:
     """Run Lloyd's algorithm from ``centroids``, yielding every iteration.
 
     Stops after the iteration whose assignment equals the previous one (the centroids
     can no longer move), when the centroids move less than ``tol`` (sum of squared
-    shifts, absolute), or after ``max_iter`` iterations. Unchecked: see ``kmeans_steps``.
+    shifts, absolute), or after ``max_iter`` iterations. Internally the centroids live in
+    coordinates centred on the mean of X (accurate distances far from the origin); the
+    steps are given back in X's own coordinates. Unchecked: see ``kmeans_steps``.
 
     Yields
     ------
     Step
-        ``(iteration, centroids, labels, inertia, new_centroids)``.
+        ``(iteration, centroids, labels, inertia, new_centroids)``; ``inertia`` is None
+        when ``with_inertia`` is False (it then costs nothing).
     """
+    shift = X.mean(axis=0)
+    c = (centroids - shift).astype(X.dtype)
     labels_old = None
     for it in range(max_iter):
-        labels, sq_dist = nearest_centroid(X, centroids)
-        new = update(X, labels, centroids, sq_dist)
-        yield Step(it, centroids, labels, inertia(X, centroids, labels), new)
+        labels, sums, counts, score = lloyd_step(X, c, shift, with_inertia)
+        _relocate_empty(X, labels, sums, counts, c, shift)
+        new = (sums / counts[:, None]).astype(X.dtype)
+        yield Step(it, centroids if it == 0 else c + shift, labels, score, new + shift)
         if labels_old is not None and np.array_equal(labels, labels_old):
             return
-        if ((new - centroids) ** 2).sum() <= tol:
+        if ((new - c) ** 2).sum() <= tol:
             return
-        centroids, labels_old = new, labels
+        c, labels_old = new, labels
 
 
 def _tolerance(X: np.ndarray, tol: float) -> float:
@@ -330,7 +404,7 @@ def _tolerance(X: np.ndarray, tol: float) -> float:
 def _run(X: np.ndarray, centroids: np.ndarray, max_iter: int, tol: float):
     """One start, to convergence. Returns (centroids, labels, inertia, n_iter)."""
     previous = None
-    for step in lloyd_steps(X, centroids, max_iter, tol):
+    for step in lloyd_steps(X, centroids, max_iter, tol, with_inertia=False):
         converged = previous is not None and np.array_equal(step.labels, previous)
         previous = step.labels
     centroids, labels = step.new_centroids, step.labels
@@ -375,14 +449,8 @@ def kmeans_steps(X, k, *, init="k-means++", max_iter=300, tol=0.0, seed=0) -> li
     steps : list of Step
     """
     X, k, init, _, max_iter, tol, rng = _check_params(X, k, init, 1, max_iter, tol, seed)
-    shift = X.mean(axis=0)  # centred like kmeans, so both compute the same
     c0 = init_centroids(X, k, init, rng)
-    steps = [
-        s._replace(centroids=s.centroids + shift, new_centroids=s.new_centroids + shift)
-        for s in lloyd_steps(X - shift, c0 - shift, max_iter, _tolerance(X, tol))
-    ]
-    steps[0] = steps[0]._replace(centroids=c0)  # exactly the starting rows, no round trip
-    return steps
+    return list(lloyd_steps(X, c0, max_iter, _tolerance(X, tol)))
 
 
 def kmeans(X, k, *, init="k-means++", n_init=10, max_iter=300, tol=1e-4, seed=0):
@@ -422,19 +490,14 @@ def kmeans(X, k, *, init="k-means++", n_init=10, max_iter=300, tol=1e-4, seed=0)
     X, k, init, n_init, max_iter, tol, rng = _check_params(X, k, init, n_init, max_iter, tol, seed)
     if not isinstance(init, str):
         n_init = 1  # the same start would give the same result every time
-    # Centre the data once: the distance identity is then accurate even for data far
-    # from the origin (timestamps, map coordinates). Centroids are shifted back at the end.
-    shift = X.mean(axis=0)
-    Xc = X - shift
     tol_abs = _tolerance(X, tol)
     best = None
     for _ in range(n_init):
-        c0 = init_centroids(X, k, init, rng) - shift
-        result = _run(Xc, c0, max_iter, tol_abs)
+        result = _run(X, init_centroids(X, k, init, rng), max_iter, tol_abs)
         if best is None or result[2] < best[2]:
             best = result
-    centroids, labels = best[0] + shift, best[1]
-    n_used = len(np.unique(labels))
+    centroids, labels = best[0], best[1]
+    n_used = np.count_nonzero(np.bincount(labels, minlength=k))
     if n_used < k:
         warnings.warn(
             f"only {n_used} of k={k} clusters hold points: X has fewer than k distinct "

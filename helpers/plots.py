@@ -236,8 +236,12 @@ def plot_silhouette_diagram(s, labels, *, ax=None, title=None):
         ax.text(-0.05, y + len(values) / 2, str(j), ha="right", va="center")
         y += len(values) + 10  # a gap between clusters
     ax.axvline(s.mean(), color="black", ls="--", label=f"mean {s.mean():.2f}")
-    ax.set(xlabel="silhouette coefficient", ylabel="samples, by cluster", yticks=[],
-           xlim=(min(-0.1, s.min() - 0.05), 1))
+    ax.set(
+        xlabel="silhouette coefficient",
+        ylabel="samples, by cluster",
+        yticks=[],
+        xlim=(min(-0.1, s.min() - 0.05), 1),
+    )
     ax.legend(loc="lower right")
     if title:
         ax.set_title(title)
@@ -273,8 +277,15 @@ def plot_soft(X, responsibilities, centroids=None, *, ax=None, title=None):
     colours = np.array(plt.get_cmap(CMAP).colors[:k])[:, :3]  # (k, 3) RGB
     ax.scatter(X[:, 0], X[:, 1], c=np.clip(responsibilities @ colours, 0, 1), s=POINT_SIZE)
     if centroids is not None:
-        ax.scatter(centroids[:, 0], centroids[:, 1], c="black", marker="X", s=CENTROID_SIZE,
-                   edgecolors="white", linewidths=1.5)
+        ax.scatter(
+            centroids[:, 0],
+            centroids[:, 1],
+            c="black",
+            marker="X",
+            s=CENTROID_SIZE,
+            edgecolors="white",
+            linewidths=1.5,
+        )
     ax.set_xlabel("feature 1")
     ax.set_ylabel("feature 2")
     if title:
@@ -291,6 +302,15 @@ def plot_gaussians(means, covariances, *, ax=None, n_std=(1, 2)):
         values, vectors = np.linalg.eigh(cov[:2, :2])
         angle = np.degrees(np.arctan2(vectors[1, -1], vectors[0, -1]))
         for s in n_std:
-            ax.add_patch(Ellipse(mu[:2], 2 * s * np.sqrt(values[-1]), 2 * s * np.sqrt(values[0]),
-                                 angle=angle, fill=False, color=plt.get_cmap(CMAP)(j), lw=2))
+            ax.add_patch(
+                Ellipse(
+                    mu[:2],
+                    2 * s * np.sqrt(values[-1]),
+                    2 * s * np.sqrt(values[0]),
+                    angle=angle,
+                    fill=False,
+                    color=plt.get_cmap(CMAP)(j),
+                    lw=2,
+                )
+            )
     return ax

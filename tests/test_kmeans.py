@@ -186,8 +186,10 @@ def test_naive_identity_fails_far_from_origin():
     # Why the guard matters: without centring, the identity mislabels shifted data.
     X, _ = helpers.course_data()
     C, labels = helpers.kmeans(X, 4, seed=0)
-    naive, _ = helpers.nearest_centroid(X + 1e9, C + 1e9)
+    naive, _ = helpers.nearest_centroid(X + 1e9, C + 1e9, shift=np.zeros(2))  # no centring
     assert (naive != labels).mean() > 0.1
+    guarded, _ = helpers.nearest_centroid(X + 1e9, C + 1e9)  # centred on the centroids' mean
+    np.testing.assert_array_equal(guarded, labels)
 
 
 # ---------------------------------------------------------------- bad input, clear errors
@@ -257,3 +259,28 @@ def test_public_steps_check_their_input():
 def test_docstring_examples():
     result = doctest.testmod(core, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 4 and result.failed == 0
+
+
+def test_many_blocks_on_threads_give_the_same_answer(monkeypatch):
+    import helpers.blocks
+
+    X, _ = make_blobs(n_samples=3000, centers=6, n_features=5, random_state=0)
+    C0 = X[:6]
+    one_block = helpers.kmeans(X, 6, init=C0, tol=0)
+    monkeypatch.setattr(helpers.blocks, "BLOCK_FLOATS", 600)  # 100 rows per block, 30 blocks
+    many_blocks = helpers.kmeans(X, 6, init=C0, tol=0)
+    np.testing.assert_array_equal(one_block[1], many_blocks[1])
+    np.testing.assert_allclose(one_block[0], many_blocks[0], rtol=1e-12)
+    sk = KMeans(6, init=C0, n_init=1, tol=0, algorithm="lloyd").fit(X)
+    np.testing.assert_array_equal(many_blocks[1], sk.labels_)
+
+
+def test_float32_agrees_with_sklearn_float32():
+    X, _ = make_blobs(n_samples=5000, centers=8, n_features=10, random_state=1)
+    X = X.astype(np.float32)
+    C0 = X[:8]
+    ours_c, ours_l = helpers.kmeans(X, 8, init=C0, tol=0)
+    sk = KMeans(8, init=C0, n_init=1, tol=0, algorithm="lloyd").fit(X)
+    assert ours_c.dtype == np.float32
+    assert (ours_l == sk.labels_).mean() > 0.999
+    np.testing.assert_allclose(ours_c, sk.cluster_centers_, rtol=1e-4, atol=1e-4)

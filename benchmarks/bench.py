@@ -1,0 +1,185 @@
+"""Speed and memory of the core against scikit-learn, all measured in one run.
+
+    python3 run.py bench            # the full table (a few minutes on 2 cores)
+    python3 run.py bench --quick    # smaller workloads, fewer repeats (under a minute)
+
+Every method gets the same data, the same initial centroids and the same number of
+iterations. Times are medians of repeats, taken in turns (ours, scikit-learn's, ...) so
+that a busy moment of the machine hits all of them alike; compare the ratios, not the
+absolute times. Peak extra memory is measured with tracemalloc, which sees every NumPy
+allocation (also inside scikit-learn's Python code) but not buffers its compiled code
+allocates itself, so scikit-learn's memory is shown only where it is fully seen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+import tracemalloc
+
+import numpy as np
+from sklearn.cluster import KMeans, MiniBatchKMeans, kmeans_plusplus
+from sklearn.datasets import load_sample_image, make_blobs
+from sklearn.metrics import silhouette_score as sk_silhouette_score
+
+import helpers
+from helpers.kmeans import lloyd_step
+
+ITERATIONS = 20
+
+
+def timed(f, repeats):
+    """Median seconds of ``repeats`` calls of f."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def interleaved(funcs: dict, repeats: int) -> dict:
+    """Median seconds of each function, run in turns so machine noise hits all alike."""
+    times = {name: [] for name in funcs}
+    for _ in range(repeats):
+        for name, f in funcs.items():
+            start = time.perf_counter()
+            f()
+            times[name].append(time.perf_counter() - start)
+    return {name: float(np.median(t)) for name, t in times.items()}
+
+
+def peak_mb(f) -> float:
+    tracemalloc.start()
+    f()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 1e6
+
+
+def workloads(quick: bool):
+    rng = np.random.RandomState(0)
+    china = load_sample_image("china.jpg").reshape(-1, 3).astype(np.float64)
+    out = [
+        ("course data 300 x 2, k=4", helpers.course_data()[0], 4),
+        ("100,000 x 2, k=8", make_blobs(100_000, n_features=2, centers=8, random_state=0)[0], 8),
+        ("100,000 x 50, k=100", rng.normal(size=(100_000, 50)), 100),
+        ("china.jpg pixels 273,280 x 3, k=64", china, 64),
+    ]
+    if not quick:
+        big = rng.normal(size=(1_000_000, 16))
+        out += [("1,000,000 x 16, k=64", big, 64),
+                ("1,000,000 x 16, k=64, float32", big.astype(np.float32), 64)]
+    return out
+
+
+def course_step(X, C):
+    """The course text's iteration: an (n, k, d) array of differences, then a Python loop."""
+    labels = np.argmin(np.sum((X[:, None] - C[None]) ** 2, axis=2), axis=1)
+    return np.array([X[labels == j].mean(axis=0) for j in range(len(C))])
+
+
+def our_step(X, C, shift):
+    labels, sums, counts, _ = lloyd_step(X, C, shift, with_inertia=False)
+    return sums / np.maximum(counts, 1)[:, None]
+
+
+def lloyd_row(name, X, k, repeats):
+    """One workload: per-iteration times and peak memory of every method."""
+    C0 = X[np.random.RandomState(1).choice(len(X), k, replace=False)]
+    shift = X.mean(axis=0)
+    Cc = (C0 - shift).astype(X.dtype)
+    n, d = X.shape
+    course_bytes = n * k * d * X.itemsize
+    funcs = {"ours": lambda: our_step(X, Cc, shift), "floor": lambda: X @ C0.T}
+    if course_bytes < 1e9:
+        funcs["course"] = lambda: course_step(X, C0)
+    models = {a: KMeans(k, init=C0, n_init=1, max_iter=ITERATIONS, tol=0, algorithm=a)
+              for a in ("lloyd", "elkan")}
+    funcs["sk lloyd"] = lambda: models["lloyd"].fit(X)
+    funcs["sk elkan"] = lambda: models["elkan"].fit(X)
+    t = interleaved(funcs, repeats)
+    t["sk lloyd"] /= models["lloyd"].n_iter_  # whole fit -> per iteration
+    t["sk elkan"] /= models["elkan"].n_iter_
+    fit_ms = 1e3 * timed(lambda: helpers.kmeans(X, k, init=C0, tol=0, max_iter=ITERATIONS), 3)
+    mem = {"ours": peak_mb(lambda: our_step(X, Cc, shift))}
+    mem["course"] = peak_mb(lambda: course_step(X, C0)) if "course" in t else course_bytes / 1e6
+    print(f"  measured {name}", flush=True)
+    return name, t, mem, fit_ms
+
+
+def lloyd_rows(quick, repeats):
+    return [lloyd_row(name, X, k, repeats) for name, X, k in workloads(quick)]
+
+
+def other_rows(quick, repeats):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(100_000 if quick else 1_000_000, 16))
+    k = 64
+    t = interleaved({
+        "ours": lambda: helpers.kmeans_pp_init(X, k, seed=0),
+        "sklearn": lambda: kmeans_plusplus(X, k, random_state=0),
+    }, repeats)
+    out = [(f"k-means++ init, {len(X):,} x 16, k=64", t["ours"], t["sklearn"], "kmeans_plusplus")]
+    S, labels = make_blobs(n_samples=5_000 if quick else 20_000, centers=5, n_features=10, random_state=0)
+    t = interleaved({
+        "ours": lambda: helpers.silhouette_score(S, labels),
+        "sklearn": lambda: sk_silhouette_score(S, labels),
+    }, max(1, repeats // 2))
+    out.append((f"silhouette, {len(S):,} x 10", t["ours"], t["sklearn"], "silhouette_score"))
+    M, _ = make_blobs(n_samples=200_000, centers=10, n_features=8, random_state=0)
+    C0 = M[:10]
+    steps = 100
+    sk = MiniBatchKMeans(10, init=C0, n_init=1, batch_size=1024, max_iter=1, random_state=0,
+                         max_no_improvement=None, tol=0)
+    t = interleaved({
+        "ours": lambda: helpers.minibatch_kmeans(M, 10, init=C0, batch_size=1024, n_steps=steps),
+        "sklearn": lambda: sk.fit(M),  # one epoch: 200,000 / 1,024 = 196 steps
+    }, repeats)
+    sk_steps = sk.fit(M).n_steps_
+    out.append((f"mini-batch, 200,000 x 8, batch 1,024 (per step)", t["ours"] / steps,
+                t["sklearn"] / sk_steps, "MiniBatchKMeans"))
+    return out
+
+
+def machine() -> str:
+    from threadpoolctl import threadpool_info
+
+    blas = ", ".join(f"{i['internal_api']} {i.get('version')} ({i.get('architecture')}, "
+                     f"{i['num_threads']} threads)" for i in threadpool_info()
+                     if i["user_api"] == "blas")
+    return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, NumPy {np.__version__}, "
+            f"scikit-learn {__import__('sklearn').__version__}, BLAS: {blas}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small workloads, few repeats")
+    args = parser.parse_args()
+    repeats = 3 if args.quick else 7
+    print(f"machine: {machine()}")
+    print(f"repeats: {repeats} (medians), {ITERATIONS} iterations per scikit-learn fit\n")
+    rows = lloyd_rows(args.quick, repeats)
+    print("\n## Lloyd iteration (ms per iteration; ratio = ours / scikit-learn lloyd)\n")
+    print("| workload | ours | sklearn lloyd | sklearn elkan | BLAS floor X @ C.T | course text "
+          "| ours / sklearn | ours / floor | our whole fit | peak extra memory: ours | course text |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, t, mem, fit_ms in rows:
+        course = f"{1e3 * t['course']:.1f}" if "course" in t else "(would need the memory ->)"
+        course_mem = f"{mem['course']:.0f} MB" + ("" if "course" in t else " needed")
+        print(f"| {name} | {1e3 * t['ours']:.2f} | {1e3 * t['sk lloyd']:.2f} | "
+              f"{1e3 * t['sk elkan']:.2f} | {1e3 * t['floor']:.2f} | {course} | "
+              f"{t['ours'] / t['sk lloyd']:.2f}x | {t['ours'] / t['floor']:.2f}x | "
+              f"{fit_ms:.1f} ms ({ITERATIONS} it.) | {mem['ours']:.1f} MB | {course_mem} |")
+    print("\n## Other steps (ms; ratio = ours / scikit-learn)\n")
+    print("| what | ours | scikit-learn | ratio | against |")
+    print("|---|---|---|---|---|")
+    for name, ours, sk, against in other_rows(args.quick, repeats):
+        print(f"| {name} | {1e3 * ours:.2f} | {1e3 * sk:.2f} | {ours / sk:.2f}x | {against} |")
+
+
+if __name__ == "__main__":
+    main()
