@@ -70,8 +70,10 @@ def workloads(quick: bool):
     ]
     if not quick:
         big = rng.normal(size=(1_000_000, 16))
-        out += [("1,000,000 x 16, k=64", big, 64),
-                ("1,000,000 x 16, k=64, float32", big.astype(np.float32), 64)]
+        out += [
+            ("1,000,000 x 16, k=64", big, 64),
+            ("1,000,000 x 16, k=64, float32", big.astype(np.float32), 64),
+        ]
     return out
 
 
@@ -96,8 +98,10 @@ def lloyd_row(name, X, k, repeats):
     funcs = {"ours": lambda: our_step(X, Cc, shift), "floor": lambda: X @ C0.T}
     if course_bytes < 1e9:
         funcs["course"] = lambda: course_step(X, C0)
-    models = {a: KMeans(k, init=C0, n_init=1, max_iter=ITERATIONS, tol=0, algorithm=a)
-              for a in ("lloyd", "elkan")}
+    models = {
+        a: KMeans(k, init=C0, n_init=1, max_iter=ITERATIONS, tol=0, algorithm=a)
+        for a in ("lloyd", "elkan")
+    }
     funcs["sk lloyd"] = lambda: models["lloyd"].fit(X)
     funcs["sk elkan"] = lambda: models["elkan"].fit(X)
     t = interleaved(funcs, repeats)
@@ -118,41 +122,73 @@ def other_rows(quick, repeats):
     rng = np.random.RandomState(0)
     X = rng.normal(size=(100_000 if quick else 1_000_000, 16))
     k = 64
-    t = interleaved({
-        "ours": lambda: helpers.kmeans_pp_init(X, k, seed=0),
-        "sklearn": lambda: kmeans_plusplus(X, k, random_state=0),
-    }, repeats)
+    t = interleaved(
+        {
+            "ours": lambda: helpers.kmeans_pp_init(X, k, seed=0),
+            "sklearn": lambda: kmeans_plusplus(X, k, random_state=0),
+        },
+        repeats,
+    )
     out = [(f"k-means++ init, {len(X):,} x 16, k=64", t["ours"], t["sklearn"], "kmeans_plusplus")]
-    S, labels = make_blobs(n_samples=5_000 if quick else 20_000, centers=5, n_features=10, random_state=0)
-    t = interleaved({
-        "ours": lambda: helpers.silhouette_score(S, labels),
-        "sklearn": lambda: sk_silhouette_score(S, labels),
-    }, max(1, repeats // 2))
+    S, labels = make_blobs(
+        n_samples=5_000 if quick else 20_000, centers=5, n_features=10, random_state=0
+    )
+    t = interleaved(
+        {
+            "ours": lambda: helpers.silhouette_score(S, labels),
+            "sklearn": lambda: sk_silhouette_score(S, labels),
+        },
+        max(1, repeats // 2),
+    )
     out.append((f"silhouette, {len(S):,} x 10", t["ours"], t["sklearn"], "silhouette_score"))
     M, _ = make_blobs(n_samples=200_000, centers=10, n_features=8, random_state=0)
     C0 = M[:10]
     steps = 100
-    sk = MiniBatchKMeans(10, init=C0, n_init=1, batch_size=1024, max_iter=1, random_state=0,
-                         max_no_improvement=None, tol=0)
-    t = interleaved({
-        "ours": lambda: helpers.minibatch_kmeans(M, 10, init=C0, batch_size=1024, n_steps=steps),
-        "sklearn": lambda: sk.fit(M),  # one epoch: 200,000 / 1,024 = 196 steps
-    }, repeats)
+    sk = MiniBatchKMeans(
+        10,
+        init=C0,
+        n_init=1,
+        batch_size=1024,
+        max_iter=1,
+        random_state=0,
+        max_no_improvement=None,
+        tol=0,
+    )
+    t = interleaved(
+        {
+            "ours": lambda: helpers.minibatch_kmeans(
+                M, 10, init=C0, batch_size=1024, n_steps=steps
+            ),
+            "sklearn": lambda: sk.fit(M),  # one epoch: 200,000 / 1,024 = 196 steps
+        },
+        repeats,
+    )
     sk_steps = sk.fit(M).n_steps_
-    out.append((f"mini-batch, 200,000 x 8, batch 1,024 (per step)", t["ours"] / steps,
-                t["sklearn"] / sk_steps, "MiniBatchKMeans"))
+    out.append(
+        (
+            "mini-batch, 200,000 x 8, batch 1,024 (per step)",
+            t["ours"] / steps,
+            t["sklearn"] / sk_steps,
+            "MiniBatchKMeans",
+        )
+    )
     return out
 
 
 def machine() -> str:
     from threadpoolctl import threadpool_info
 
-    blas = ", ".join(f"{i['internal_api']} {i.get('version')} ({i.get('architecture')}, "
-                     f"{i['num_threads']} threads)" for i in threadpool_info()
-                     if i["user_api"] == "blas")
-    return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, NumPy {np.__version__}, "
-            f"scikit-learn {__import__('sklearn').__version__}, BLAS: {blas}")
+    blas = ", ".join(
+        f"{i['internal_api']} {i.get('version')} ({i.get('architecture')}, "
+        f"{i['num_threads']} threads)"
+        for i in threadpool_info()
+        if i["user_api"] == "blas"
+    )
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, NumPy {np.__version__}, "
+        f"scikit-learn {__import__('sklearn').__version__}, BLAS: {blas}"
+    )
 
 
 def main():
@@ -164,16 +200,20 @@ def main():
     print(f"repeats: {repeats} (medians), {ITERATIONS} iterations per scikit-learn fit\n")
     rows = lloyd_rows(args.quick, repeats)
     print("\n## Lloyd iteration (ms per iteration; ratio = ours / scikit-learn lloyd)\n")
-    print("| workload | ours | sklearn lloyd | sklearn elkan | BLAS floor X @ C.T | course text "
-          "| ours / sklearn | ours / floor | our whole fit | peak extra memory: ours | course text |")
+    print(
+        "| workload | ours | sklearn lloyd | sklearn elkan | BLAS floor X @ C.T | course text "
+        "| ours / sklearn | ours / floor | our whole fit | peak extra memory: ours | course text |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, t, mem, fit_ms in rows:
         course = f"{1e3 * t['course']:.1f}" if "course" in t else "(would need the memory ->)"
         course_mem = f"{mem['course']:.0f} MB" + ("" if "course" in t else " needed")
-        print(f"| {name} | {1e3 * t['ours']:.2f} | {1e3 * t['sk lloyd']:.2f} | "
-              f"{1e3 * t['sk elkan']:.2f} | {1e3 * t['floor']:.2f} | {course} | "
-              f"{t['ours'] / t['sk lloyd']:.2f}x | {t['ours'] / t['floor']:.2f}x | "
-              f"{fit_ms:.1f} ms ({ITERATIONS} it.) | {mem['ours']:.1f} MB | {course_mem} |")
+        print(
+            f"| {name} | {1e3 * t['ours']:.2f} | {1e3 * t['sk lloyd']:.2f} | "
+            f"{1e3 * t['sk elkan']:.2f} | {1e3 * t['floor']:.2f} | {course} | "
+            f"{t['ours'] / t['sk lloyd']:.2f}x | {t['ours'] / t['floor']:.2f}x | "
+            f"{fit_ms:.1f} ms ({ITERATIONS} it.) | {mem['ours']:.1f} MB | {course_mem} |"
+        )
     print("\n## Other steps (ms; ratio = ours / scikit-learn)\n")
     print("| what | ours | scikit-learn | ratio | against |")
     print("|---|---|---|---|---|")
