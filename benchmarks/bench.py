@@ -14,49 +14,14 @@ allocates itself, so scikit-learn's memory is shown only where it is fully seen.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import time
-import tracemalloc
 
 import numpy as np
-from sklearn.cluster import KMeans, MiniBatchKMeans, kmeans_plusplus
+from sklearn.cluster import MiniBatchKMeans, kmeans_plusplus
 from sklearn.datasets import load_sample_image, make_blobs
 from sklearn.metrics import silhouette_score as sk_silhouette_score
 
 import helpers
-from helpers.kmeans import lloyd_step
-
-ITERATIONS = 20
-
-
-def timed(f, repeats):
-    """Median seconds of ``repeats`` calls of f."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
-
-
-def interleaved(funcs: dict, repeats: int) -> dict:
-    """Median seconds of each function, run in turns so machine noise hits all alike."""
-    times = {name: [] for name in funcs}
-    for _ in range(repeats):
-        for name, f in funcs.items():
-            start = time.perf_counter()
-            f()
-            times[name].append(time.perf_counter() - start)
-    return {name: float(np.median(t)) for name, t in times.items()}
-
-
-def peak_mb(f) -> float:
-    tracemalloc.start()
-    f()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak / 1e6
+from helpers.speed import ITERATIONS, interleaved, lloyd_row, machine
 
 
 def workloads(quick: bool):
@@ -75,43 +40,6 @@ def workloads(quick: bool):
             ("1,000,000 x 16, k=64, float32", big.astype(np.float32), 64),
         ]
     return out
-
-
-def course_step(X, C):
-    """The course text's iteration: an (n, k, d) array of differences, then a Python loop."""
-    labels = np.argmin(np.sum((X[:, None] - C[None]) ** 2, axis=2), axis=1)
-    return np.array([X[labels == j].mean(axis=0) for j in range(len(C))])
-
-
-def our_step(X, C, shift):
-    labels, sums, counts, _ = lloyd_step(X, C, shift, with_inertia=False)
-    return sums / np.maximum(counts, 1)[:, None]
-
-
-def lloyd_row(name, X, k, repeats):
-    """One workload: per-iteration times and peak memory of every method."""
-    C0 = X[np.random.RandomState(1).choice(len(X), k, replace=False)]
-    shift = X.mean(axis=0)
-    Cc = (C0 - shift).astype(X.dtype)
-    n, d = X.shape
-    course_bytes = n * k * d * X.itemsize
-    funcs = {"ours": lambda: our_step(X, Cc, shift), "floor": lambda: X @ C0.T}
-    if course_bytes < 1e9:
-        funcs["course"] = lambda: course_step(X, C0)
-    models = {
-        a: KMeans(k, init=C0, n_init=1, max_iter=ITERATIONS, tol=0, algorithm=a)
-        for a in ("lloyd", "elkan")
-    }
-    funcs["sk lloyd"] = lambda: models["lloyd"].fit(X)
-    funcs["sk elkan"] = lambda: models["elkan"].fit(X)
-    t = interleaved(funcs, repeats)
-    t["sk lloyd"] /= models["lloyd"].n_iter_  # whole fit -> per iteration
-    t["sk elkan"] /= models["elkan"].n_iter_
-    fit_ms = 1e3 * timed(lambda: helpers.kmeans(X, k, init=C0, tol=0, max_iter=ITERATIONS), 3)
-    mem = {"ours": peak_mb(lambda: our_step(X, Cc, shift))}
-    mem["course"] = peak_mb(lambda: course_step(X, C0)) if "course" in t else course_bytes / 1e6
-    print(f"  measured {name}", flush=True)
-    return name, t, mem, fit_ms
 
 
 def lloyd_rows(quick, repeats):
@@ -173,22 +101,6 @@ def other_rows(quick, repeats):
         )
     )
     return out
-
-
-def machine() -> str:
-    from threadpoolctl import threadpool_info
-
-    blas = ", ".join(
-        f"{i['internal_api']} {i.get('version')} ({i.get('architecture')}, "
-        f"{i['num_threads']} threads)"
-        for i in threadpool_info()
-        if i["user_api"] == "blas"
-    )
-    return (
-        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, NumPy {np.__version__}, "
-        f"scikit-learn {__import__('sklearn').__version__}, BLAS: {blas}"
-    )
 
 
 def main():

@@ -20,6 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 BLOCK_FLOATS = 2**18  # numbers in one block's distance matrix: 2 MiB in float64
+MIN_ROWS = 4096  # below this many rows per block, starting threads costs more than it saves
 N_THREADS = os.cpu_count() or 1
 
 _pool = None
@@ -28,11 +29,11 @@ _controller = None
 
 def rows_per_block(k: int, n: int | None = None) -> int:
     """Rows of X per block: a (rows, k) distance matrix of about BLOCK_FLOATS numbers, but
-    small enough that n rows make a block for every thread (and never under 256 rows)."""
+    small enough that n rows make a block for every thread (never under MIN_ROWS)."""
     rows = BLOCK_FLOATS // max(1, k)
     if n is not None:
         rows = min(rows, -(-n // N_THREADS))
-    return max(256, rows)
+    return max(MIN_ROWS, rows)
 
 
 def _single_threaded_blas():

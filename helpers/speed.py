@@ -1,0 +1,109 @@
+"""Measuring speed and memory fairly: used by benchmarks/bench.py and notebook 10.
+
+Times are medians of repeats taken in turns (method A, B, C, A, B, C, ...), so that a busy
+moment of a shared machine hits every method alike: compare ratios from the same run, not
+absolute times. Peak memory comes from tracemalloc, which sees every NumPy allocation.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+import tracemalloc
+
+import numpy as np
+from sklearn.cluster import KMeans
+
+import helpers
+from helpers.kmeans import lloyd_step
+
+ITERATIONS = 20
+
+
+def timed(f, repeats):
+    """Median seconds of ``repeats`` calls of f."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def interleaved(funcs: dict, repeats: int, pause: float = 0.2) -> dict:
+    """Median seconds of each function, run in turns so machine noise hits all alike.
+
+    Before each call the machine gets ``pause`` seconds of rest (not timed): BLAS and
+    OpenMP worker threads keep spinning for a while after a call, and would otherwise
+    steal a core from whichever method runs next.
+    """
+    times = {name: [] for name in funcs}
+    for _ in range(repeats):
+        for name, f in funcs.items():
+            time.sleep(pause)
+            start = time.perf_counter()
+            f()
+            times[name].append(time.perf_counter() - start)
+    return {name: float(np.median(t)) for name, t in times.items()}
+
+
+def peak_mb(f) -> float:
+    tracemalloc.start()
+    f()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 1e6
+
+
+def course_step(X, C):
+    """The course text's iteration: an (n, k, d) array of differences, then a Python loop."""
+    labels = np.argmin(np.sum((X[:, None] - C[None]) ** 2, axis=2), axis=1)
+    return np.array([X[labels == j].mean(axis=0) for j in range(len(C))])
+
+
+def our_step(X, C, shift):
+    labels, sums, counts, _ = lloyd_step(X, C, shift, with_inertia=False)
+    return sums / np.maximum(counts, 1)[:, None]
+
+
+def lloyd_row(name, X, k, repeats):
+    """One workload: per-iteration times and peak memory of every method."""
+    C0 = X[np.random.RandomState(1).choice(len(X), k, replace=False)]
+    shift = X.mean(axis=0)
+    Cc = (C0 - shift).astype(X.dtype)
+    n, d = X.shape
+    course_bytes = n * k * d * X.itemsize
+    funcs = {"ours": lambda: our_step(X, Cc, shift), "floor": lambda: X @ C0.T}
+    if course_bytes < 1e9:
+        funcs["course"] = lambda: course_step(X, C0)
+    models = {
+        a: KMeans(k, init=C0, n_init=1, max_iter=ITERATIONS, tol=0, algorithm=a)
+        for a in ("lloyd", "elkan")
+    }
+    funcs["sk lloyd"] = lambda: models["lloyd"].fit(X)
+    funcs["sk elkan"] = lambda: models["elkan"].fit(X)
+    t = interleaved(funcs, repeats)
+    t["sk lloyd"] /= models["lloyd"].n_iter_  # whole fit -> per iteration
+    t["sk elkan"] /= models["elkan"].n_iter_
+    fit_ms = 1e3 * timed(lambda: helpers.kmeans(X, k, init=C0, tol=0, max_iter=ITERATIONS), 3)
+    mem = {"ours": peak_mb(lambda: our_step(X, Cc, shift))}
+    mem["course"] = peak_mb(lambda: course_step(X, C0)) if "course" in t else course_bytes / 1e6
+    print(f"  measured {name}", flush=True)
+    return name, t, mem, fit_ms
+
+
+def machine() -> str:
+    from threadpoolctl import threadpool_info
+
+    blas = ", ".join(
+        f"{i['internal_api']} {i.get('version')} ({i.get('architecture')}, "
+        f"{i['num_threads']} threads)"
+        for i in threadpool_info()
+        if i["user_api"] == "blas"
+    )
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, NumPy {np.__version__}, "
+        f"scikit-learn {__import__('sklearn').__version__}, BLAS: {blas}"
+    )
