@@ -3,6 +3,7 @@
     python3 run.py lab     # create .venv if needed, then open the notebooks in JupyterLab
     python3 run.py test    # create .venv if needed, then run every test and notebook
     python3 run.py bench   # the speed and memory table against scikit-learn (--quick: < 1 min)
+    python3 run.py book    # a static HTML book of the executed notebooks, in build/book/
 
 Only Python 3.11+ and pip are needed. The environment lives in ./.venv and is rebuilt
 whenever requirements.lock or pyproject.toml change. Extra arguments go to the tool,
@@ -74,7 +75,7 @@ def ensure_env() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("lab", "test", "bench", "setup"):
+    if not argv or argv[0] not in ("lab", "test", "bench", "book", "setup"):
         print(__doc__)
         return 2
     ensure_env()
@@ -83,7 +84,9 @@ def main(argv: list[str]) -> int:
     env = dict(os.environ, PYTHONHASHSEED="0")
     if what == "setup":
         return 0
-    if what == "bench":
+    if what == "book":
+        cmd = [str(PY), str(ROOT / "tools" / "build_book.py"), *extra]
+    elif what == "bench":
         cmd = [str(PY), str(ROOT / "benchmarks" / "bench.py"), *extra]
     elif what == "lab":
         cmd = [str(PY), "-m", "jupyter", "lab", str(ROOT / "notebooks"), *extra]

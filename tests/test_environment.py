@@ -42,3 +42,21 @@ def test_lock_pins_every_dependency():
     lock = (ROOT / "requirements.lock").read_text().lower()
     pinned = {m.group(1) for m in re.finditer(r"^([a-z0-9_.-]+)==", lock, re.M)}
     assert pip_packages() <= pinned, f"not in requirements.lock: {pip_packages() - pinned}"
+
+
+def test_notebooks_say_what_to_run_when_the_package_is_missing():
+    import json
+    import subprocess
+    import sys
+
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        first_code = next("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        guard = first_code.split("\n\n")[0]
+        assert guard.startswith("try:") and "import helpers" in guard, path.name
+        # -I -S: an interpreter that sees neither the project nor any installed package
+        result = subprocess.run([sys.executable, "-I", "-S", "-c", guard],
+                                capture_output=True, text=True, cwd="/")
+        assert result.returncode != 0
+        assert "No module named 'helpers' in this kernel" in result.stderr, path.name
+        assert "python3 run.py lab" in result.stderr, path.name

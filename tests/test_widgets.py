@@ -66,3 +66,14 @@ def test_quantize_explorer_redraws_for_new_k():
     four = w.result
     w.children[0].value = 32
     assert w.result > four  # more colours, closer to the original
+
+
+def test_readme_animation_is_the_one_notebook_02_draws():
+    from pathlib import Path
+
+    from helpers.animate import convergence_gif
+
+    X, _ = helpers.course_data()
+    gif = convergence_gif(X, helpers.kmeans_steps(X, 4, init="random", seed=13))
+    assert gif[:6] == b"GIF89a"
+    assert (Path(__file__).resolve().parents[1] / "docs" / "convergence.gif").read_bytes() == gif
