@@ -31,15 +31,17 @@ def timed(f, repeats):
     return float(np.median(times))
 
 
-def interleaved(funcs: dict, repeats: int, pause: float = 0.2) -> dict:
+def interleaved(funcs: dict, repeats: int, pause: float = 0.2, progress: bool = False) -> dict:
     """Median seconds of each function, run in turns so machine noise hits all alike.
 
     Before each call the machine gets ``pause`` seconds of rest (not timed): BLAS and
     OpenMP worker threads keep spinning for a while after a call, and would otherwise
     steal a core from whichever method runs next.
     """
+    from tqdm.auto import tqdm
+
     times = {name: [] for name in funcs}
-    for _ in range(repeats):
+    for _ in tqdm(range(repeats), desc="timing", disable=not progress):
         for name, f in funcs.items():
             time.sleep(pause)
             start = time.perf_counter()
@@ -77,7 +79,7 @@ def blas_floor(X, C, rows=4096):
         np.matmul(block, Ct, out=out[: len(block)])
 
 
-def lloyd_row(name, X, k, repeats):
+def lloyd_row(name, X, k, repeats, progress=False):
     """One workload: per-iteration times and peak memory of every method."""
     C0 = X[np.random.RandomState(1).choice(len(X), k, replace=False)]
     shift = X.mean(axis=0)
@@ -99,7 +101,7 @@ def lloyd_row(name, X, k, repeats):
     }
     funcs["sk lloyd"] = lambda: models["lloyd"].fit(X)
     funcs["sk elkan"] = lambda: models["elkan"].fit(X)
-    t = interleaved(funcs, repeats)
+    t = interleaved(funcs, repeats, progress=progress)
     t["ours"] /= ours_iters  # whole fit -> per iteration
     t["sk lloyd"] /= models["lloyd"].n_iter_
     t["sk elkan"] /= models["elkan"].n_iter_
