@@ -24,6 +24,27 @@ def _axes(ax, figsize=FIGSIZE):
     return ax
 
 
+def _mark_centroids(ax, centroids, colour="black"):
+    """Centroids as large crosses with a white edge, visible on any background."""
+    ax.scatter(
+        centroids[:, 0],
+        centroids[:, 1],
+        c=colour,
+        marker="X",
+        s=CENTROID_SIZE,
+        edgecolors="white",
+        linewidths=1.5,
+        label="centroids",
+    )
+
+
+def _label(ax, title=None):
+    ax.set_xlabel("feature 1")
+    ax.set_ylabel("feature 2")
+    if title:
+        ax.set_title(title)
+
+
 def plot_clusters(X, labels=None, centroids=None, *, ax=None, title=None):
     """Scatter the points, coloured by cluster, with the centroids as black crosses.
 
@@ -51,20 +72,8 @@ def plot_clusters(X, labels=None, centroids=None, *, ax=None, title=None):
             alpha=0.7,
         )
     if centroids is not None:
-        ax.scatter(
-            centroids[:, 0],
-            centroids[:, 1],
-            c="black",
-            marker="X",
-            s=CENTROID_SIZE,
-            edgecolors="white",
-            linewidths=1.5,
-            label="centroids",
-        )
-    ax.set_xlabel("feature 1")
-    ax.set_ylabel("feature 2")
-    if title:
-        ax.set_title(title)
+        _mark_centroids(ax, centroids)
+    _label(ax, title)
     return ax
 
 
@@ -199,22 +208,11 @@ def plot_dsquared(X, centres, *, ax=None, title=None):
     from helpers.kmeans import nearest_centroid
 
     ax = _axes(ax)
-    _, sq_dist = nearest_centroid(X - X.mean(axis=0), centres - X.mean(axis=0))
+    _, sq_dist = nearest_centroid(X, centres)
     prob = sq_dist / sq_dist.sum()
     sc = ax.scatter(X[:, 0], X[:, 1], c=prob, cmap="viridis", s=POINT_SIZE)
-    ax.scatter(
-        centres[:, 0],
-        centres[:, 1],
-        c="red",
-        marker="X",
-        s=CENTROID_SIZE,
-        edgecolors="white",
-        linewidths=1.5,
-    )
-    ax.set_xlabel("feature 1")
-    ax.set_ylabel("feature 2")
-    if title:
-        ax.set_title(title)
+    _mark_centroids(ax, centres, colour="red")
+    _label(ax, title)
     plt.colorbar(sc, ax=ax, label="probability of being picked next")
     return ax
 
@@ -277,19 +275,8 @@ def plot_soft(X, responsibilities, centroids=None, *, ax=None, title=None):
     colours = np.array(plt.get_cmap(CMAP).colors[:k])[:, :3]  # (k, 3) RGB
     ax.scatter(X[:, 0], X[:, 1], c=np.clip(responsibilities @ colours, 0, 1), s=POINT_SIZE)
     if centroids is not None:
-        ax.scatter(
-            centroids[:, 0],
-            centroids[:, 1],
-            c="black",
-            marker="X",
-            s=CENTROID_SIZE,
-            edgecolors="white",
-            linewidths=1.5,
-        )
-    ax.set_xlabel("feature 1")
-    ax.set_ylabel("feature 2")
-    if title:
-        ax.set_title(title)
+        _mark_centroids(ax, centroids)
+    _label(ax, title)
     return ax
 
 
