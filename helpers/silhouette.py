@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from helpers.blocks import map_blocks
 from helpers.kmeans import check_data
 
-# Rows per block: keeps the (block, n_samples) distance matrix near 32 MiB, whatever n is.
-_BLOCK_FLOATS = 2**22
+# Rows per block: keeps each thread's (block, n_samples) distance matrix near 16 MiB.
+_BLOCK_FLOATS = 2**21
 
 
 def _check_labels(X, labels):
@@ -65,10 +66,9 @@ def silhouette_samples(X, labels) -> np.ndarray:
     onehot[np.arange(n), codes] = 1.0
     counts = onehot.sum(axis=0)
     s = np.empty(n)
-    block = max(1, _BLOCK_FLOATS // n)
-    for start in range(0, n, block):
-        stop = min(start + block, n)
-        d2 = X[start:stop] @ X.T  # in place from here on: one (block, n) array in all
+
+    def work(start, stop):
+        d2 = X[start:stop] @ X.T  # in place from here on: one (block, n) array per thread
         d2 *= -2.0
         d2 += sq_norms[start:stop, None]
         d2 += sq_norms[None, :]
@@ -85,6 +85,8 @@ def silhouette_samples(X, labels) -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
             s_block = (b - a) / np.maximum(a, b)
         s[start:stop] = np.where(own_count > 1, np.nan_to_num(s_block), 0.0)
+
+    map_blocks(work, n, max(1, _BLOCK_FLOATS // n))  # blocks of rows, on threads
     return s
 
 
