@@ -8,6 +8,10 @@ Lloyd's algorithm, one function per step:
 4. ``lloyd_steps``    -- repeats 2-3 and yields every iteration, until nothing changes;
 5. ``kmeans``         -- checks the input once, runs ``n_init`` starts, keeps the best.
 
+For speed, ``lloyd_steps`` runs 2 and 3 together with ``lloyd_step``: one pass over X in
+blocks of rows, on threads (``helpers/blocks.py`` explains both ideas in a paragraph).
+``assign`` and ``update`` are the same steps one at a time, for reading and for tests.
+
 Inner steps assume validated input (finite 2-D float arrays of matching widths), as
 scikit-learn's inner loops do; only ``kmeans``, ``kmeans_steps`` and the public
 ``assign``/``inertia``/``kmeans_pp_init`` check what they are given.
@@ -55,7 +59,7 @@ class Step(NamedTuple):
     iteration: int
     centroids: np.ndarray  # (k, n_features), used for this assignment
     labels: np.ndarray  # (n_samples,)
-    inertia: float  # objective of (centroids, labels)
+    inertia: float | None  # objective of (centroids, labels); None if not asked for
     new_centroids: np.ndarray  # (k, n_features), after the update step
 
 
