@@ -4,7 +4,9 @@ Two ideas, each a sentence:
 
 - **Blocks.** Distances are computed for a block of rows at a time, so the (rows, k)
   distance matrix stays a few MiB (it fits in the CPU cache, and memory stays bounded
-  whatever n is) instead of n x k numbers at once.
+  whatever n is) instead of n x k numbers at once. Each thread takes a larger *chunk* of
+  rows (a few MiB of X) and works through it block by block, so per-call overheads (a
+  sparse matrix per chunk, thread hand-offs) are paid rarely.
 - **Threads.** NumPy's matrix product, argmin and bincount release Python's GIL, so
   blocks can run on several threads at once, one per core. BLAS is held to one thread
   meanwhile, or each of our threads would start its own BLAS threads and fight for cores.
@@ -19,21 +21,24 @@ from contextlib import nullcontext
 import numpy as np
 import scipy.sparse as sp
 
-BLOCK_FLOATS = 2**18  # numbers in one block's distance matrix: 2 MiB in float64
-MIN_ROWS = 4096  # below this many rows per block, starting threads costs more than it saves
+BLOCK_FLOATS = 2**18  # numbers in one distance matrix: 2 MiB in float64, fits in cache
+CHUNK_FLOATS = 2**20  # numbers in one thread's centred chunk of X: 8 MiB in float64
+MIN_ROWS = 4096  # below this many rows per chunk, starting threads costs more than it saves
 N_THREADS = os.cpu_count() or 1
 
 _pool = None
 _controller = None
 
 
-def rows_per_block(k: int, n: int | None = None) -> int:
-    """Rows of X per block: a (rows, k) distance matrix of about BLOCK_FLOATS numbers, but
-    small enough that n rows make a block for every thread (never under MIN_ROWS)."""
-    rows = BLOCK_FLOATS // max(1, k)
-    if n is not None:
-        rows = min(rows, -(-n // N_THREADS))
-    return max(MIN_ROWS, rows)
+def rows_per_block(k: int) -> int:
+    """Rows per distance block: a (rows, k) distance matrix of about BLOCK_FLOATS numbers."""
+    return max(256, BLOCK_FLOATS // max(1, k))
+
+
+def rows_per_chunk(d: int, n: int) -> int:
+    """Rows per thread task: a chunk of about CHUNK_FLOATS numbers of X, but small enough
+    that the n rows give every thread a chunk (and never under MIN_ROWS)."""
+    return max(MIN_ROWS, min(CHUNK_FLOATS // (d + 1), -(-n // N_THREADS)))
 
 
 def _single_threaded_blas():

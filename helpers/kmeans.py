@@ -29,7 +29,14 @@ from typing import Iterator, NamedTuple
 
 import numpy as np
 
-from helpers.blocks import augment, centred_block, cluster_sums, map_blocks, rows_per_block
+from helpers.blocks import (
+    augment,
+    centred_block,
+    cluster_sums,
+    map_blocks,
+    rows_per_block,
+    rows_per_chunk,
+)
 
 __all__ = [
     "Step",
@@ -109,16 +116,25 @@ def _check_seed(seed) -> np.random.RandomState:
 
 
 # --------------------------------------------------------------------------- the steps
-def _assign_block(X, start, stop, shift, c_aug, with_dist):
-    """Labels (and squared distances) of rows start:stop; see ``nearest_centroid``."""
+def _assign_chunk(X, start, stop, shift, c_aug, with_dist):
+    """Labels (and squared distances) of rows start:stop; see ``nearest_centroid``.
+
+    Returns the centred chunk too, ``[x - shift, 1]`` per row, for the update step.
+    """
     xa = centred_block(X, start, stop, shift)  # (rows, d + 1): x - shift, then a 1
-    d = xa @ c_aug.T  # (rows, k): ||c||^2 - 2 x.c, one matrix product
-    labels = d.argmin(axis=1)
-    if not with_dist:
-        return labels, xa, None
-    xb = xa[:, :-1]
-    sq = d[np.arange(len(d)), labels] + np.einsum("ij,ij->i", xb, xb)  # add back ||x||^2
-    return labels, xa, np.maximum(sq, 0)  # rounding can dip just below zero
+    labels = np.empty(len(xa), dtype=np.intp)
+    sq = np.empty(len(xa), dtype=X.dtype) if with_dist else None
+    rows = rows_per_block(len(c_aug))
+    for i in range(0, len(xa), rows):
+        d = xa[i : i + rows] @ c_aug.T  # (rows, k): ||c||^2 - 2 x.c, one matrix product
+        lb = d.argmin(axis=1)
+        labels[i : i + rows] = lb
+        if with_dist:
+            xb = xa[i : i + rows, :-1]
+            sq[i : i + rows] = d[np.arange(len(d)), lb] + np.einsum("ij,ij->i", xb, xb)
+    if with_dist:
+        np.maximum(sq, 0, out=sq)  # rounding can dip just below zero
+    return labels, xa, sq
 
 
 def nearest_centroid(X: np.ndarray, centroids: np.ndarray, shift=None):
@@ -147,25 +163,25 @@ def nearest_centroid(X: np.ndarray, centroids: np.ndarray, shift=None):
     if shift is None:
         shift = centroids.mean(axis=0)
         centroids = centroids - shift
-    n, k = X.shape[0], centroids.shape[0]
+    n = X.shape[0]
     labels = np.empty(n, dtype=np.intp)
     sq_dist = np.empty(n, dtype=X.dtype)
     c_aug = augment(centroids, X.dtype)
 
     def work(start, stop):
-        labels[start:stop], _, sq_dist[start:stop] = _assign_block(
+        labels[start:stop], _, sq_dist[start:stop] = _assign_chunk(
             X, start, stop, shift, c_aug, True
         )
 
-    map_blocks(work, n, rows_per_block(k, n))
+    map_blocks(work, n, rows_per_chunk(X.shape[1], n))
     return labels, sq_dist
 
 
 def lloyd_step(X: np.ndarray, centroids: np.ndarray, shift, with_inertia=True):
     """One Lloyd iteration, assignment and update fused: each block of X is read once.
 
-    For every block of rows: the nearest centroid of each row (as ``nearest_centroid``),
-    then the block's per-cluster sums and counts (as ``update``); the block results are
+    For every chunk of rows: the nearest centroid of each row (as ``nearest_centroid``),
+    then the chunk's per-cluster sums and counts (as ``update``); the chunk results are
     added up at the end. Centroids are in centred coordinates (``X - shift``).
 
     Returns
@@ -180,13 +196,13 @@ def lloyd_step(X: np.ndarray, centroids: np.ndarray, shift, with_inertia=True):
     c_aug = augment(centroids, X.dtype)
 
     def work(start, stop):
-        lb, xa, sq = _assign_block(X, start, stop, shift, c_aug, with_inertia)
+        lb, xa, sq = _assign_chunk(X, start, stop, shift, c_aug, with_inertia)
         labels[start:stop] = lb
         total = float(sq.sum(dtype=np.float64)) if with_inertia else 0.0
         # Summing the whole block, its column of ones too, gives the counts for free.
         return cluster_sums(xa, lb, k), total
 
-    parts = map_blocks(work, n, rows_per_block(k, n))
+    parts = map_blocks(work, n, rows_per_chunk(X.shape[1], n))
     sums = np.sum([p[0] for p in parts], axis=0)
     counts = sums[:, -1].astype(np.intp)
     return labels, sums[:, :-1], counts, (sum(p[1] for p in parts) if with_inertia else None)

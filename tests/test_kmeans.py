@@ -268,9 +268,10 @@ def test_many_blocks_on_threads_give_the_same_answer(monkeypatch):
     X, _ = make_blobs(n_samples=3000, centers=6, n_features=5, random_state=0)
     C0 = X[:6]
     one_block = helpers.kmeans(X, 6, init=C0, tol=0)
-    monkeypatch.setattr(helpers.blocks, "BLOCK_FLOATS", 600)  # 100 rows per block, 30 blocks
+    monkeypatch.setattr(helpers.blocks, "CHUNK_FLOATS", 600)  # 100 rows per chunk: 30 chunks
     monkeypatch.setattr(helpers.blocks, "MIN_ROWS", 1)
-    assert helpers.blocks.rows_per_block(6, len(X)) == 100
+    monkeypatch.setattr(helpers.blocks, "BLOCK_FLOATS", 6)  # and many blocks per chunk
+    assert helpers.blocks.rows_per_chunk(5, len(X)) == 100
     many_blocks = helpers.kmeans(X, 6, init=C0, tol=0)
     np.testing.assert_array_equal(one_block[1], many_blocks[1])
     np.testing.assert_allclose(one_block[0], many_blocks[0], rtol=1e-12)
