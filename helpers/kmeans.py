@@ -29,6 +29,7 @@ from typing import Iterator, NamedTuple
 
 import numpy as np
 
+from helpers import blocks
 from helpers.blocks import (
     augment,
     centred_block,
@@ -51,9 +52,6 @@ __all__ = [
     "nearest_centroid",
     "update",
 ]
-
-# Rows per block where a whole (rows, n_features) temporary is needed (inertia).
-_BLOCK_FLOATS = 2**18
 
 
 class Step(NamedTuple):
@@ -254,7 +252,7 @@ def inertia(X, centroids, labels) -> float:
     """
     X, centroids, labels = np.asarray(X), np.asarray(centroids), np.asarray(labels)
     total = 0.0
-    block = max(1, _BLOCK_FLOATS // max(1, X.shape[1]))
+    block = max(1, blocks.BLOCK_FLOATS // max(1, X.shape[1]))
     for start in range(0, len(X), block):
         diff = X[start : start + block] - centroids[labels[start : start + block]]
         total += float(np.einsum("ij,ij->", diff, diff, dtype=np.float64))
@@ -332,7 +330,7 @@ def _sq_dist_to(X: np.ndarray, c: np.ndarray) -> np.ndarray:
     From the differences themselves (exact anywhere), a block of rows at a time so the
     temporary stays small."""
     out = np.empty(X.shape[0])
-    rows = max(1, _BLOCK_FLOATS // X.shape[1])
+    rows = max(1, blocks.BLOCK_FLOATS // X.shape[1])
 
     def work(start, stop):
         diff = X[start:stop] - c

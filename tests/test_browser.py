@@ -58,13 +58,22 @@ def lab(tmp_path_factory):
         json.dumps({"autoStartDefaultKernel": True})
     )
     (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
-    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False})
-    )
+    (
+        settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    ).write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
     port = _free_port()
-    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
-           "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}",
-           f"--LabApp.user_settings_dir={settings}", f"--ServerApp.root_dir={work}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={TOKEN}",
+        f"--LabApp.user_settings_dir={settings}",
+        f"--ServerApp.root_dir={work}",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     log = open(work / "lab.log", "w")
@@ -93,8 +102,15 @@ def browser():
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield b
         b.close()
@@ -148,7 +164,12 @@ def test_notebook_01_runs_and_the_k_slider_redraws(lab, browser):
     _run_all(page, lab, "01_the_algorithm.ipynb")
     page.screenshot(path=str(ARTIFACTS / "01-after-run-all.png"))
     assert _errors(page) == []
-    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").count() == 0
+    assert (
+        page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"
+        ).count()
+        == 0
+    )
     before, after = _move_slider(page, 0, 0, 1, "01-k-slider")  # k: 4 -> 5
     assert before != after, "moving the k slider did not change the figure"
     assert _errors(page) == []

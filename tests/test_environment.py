@@ -55,8 +55,9 @@ def test_notebooks_say_what_to_run_when_the_package_is_missing():
         guard = first_code.split("\n\n")[0]
         assert guard.startswith("try:") and "import helpers" in guard, path.name
         # -I -S: an interpreter that sees neither the project nor any installed package
-        result = subprocess.run([sys.executable, "-I", "-S", "-c", guard],
-                                capture_output=True, text=True, cwd="/")
+        result = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", guard], capture_output=True, text=True, cwd="/"
+        )
         assert result.returncode != 0
         assert "No module named 'helpers' in this kernel" in result.stderr, path.name
         assert "python3 run.py lab" in result.stderr, path.name
