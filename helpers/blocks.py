@@ -15,6 +15,7 @@ Two ideas, each a sentence:
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 
@@ -53,15 +54,35 @@ def _single_threaded_blas():
 
 
 def map_blocks(fn, n: int, rows: int) -> list:
-    """``[fn(start, stop) for each block of rows]``, on ``N_THREADS`` threads if > 1 block."""
+    """``[fn(start, stop) for each block of rows]``, on ``N_THREADS`` threads if > 1 block.
+
+    The calling thread works too: it and ``N_THREADS - 1`` pool threads each take the
+    next block not yet taken until none is left (so a slow block delays no one else).
+    """
     global _pool
     starts = range(0, n, rows)
     if len(starts) == 1 or N_THREADS == 1:
         return [fn(s, min(s + rows, n)) for s in starts]
     if _pool is None:
-        _pool = ThreadPoolExecutor(N_THREADS)
+        _pool = ThreadPoolExecutor(max(1, N_THREADS - 1))
+    results = [None] * len(starts)
+    todo = iter(range(len(starts)))
+    lock = threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                i = next(todo, None)
+            if i is None:
+                return
+            results[i] = fn(starts[i], min(starts[i] + rows, n))
+
     with _single_threaded_blas():
-        return list(_pool.map(lambda s: fn(s, min(s + rows, n)), starts))
+        helpers = [_pool.submit(worker) for _ in range(min(N_THREADS, len(starts)) - 1)]
+        worker()
+        for future in helpers:
+            future.result()  # re-raises a helper's error here
+    return results
 
 
 def augment(centroids: np.ndarray, dtype) -> np.ndarray:

@@ -114,25 +114,28 @@ def _check_seed(seed) -> np.random.RandomState:
 
 
 # --------------------------------------------------------------------------- the steps
-def _assign_chunk(X, start, stop, shift, c_aug, with_dist):
-    """Labels (and squared distances) of rows start:stop; see ``nearest_centroid``.
+def _assign_chunk(xa, c_aug, with_dist):
+    """Labels (and squared distances) of the rows of a centred chunk; see ``nearest_centroid``.
 
-    Returns the centred chunk too, ``[x - shift, 1]`` per row, for the update step.
+    ``xa`` holds ``[x - shift, 1]`` per row (``centred_block``). The chunk is walked a block
+    of rows at a time through one reused distance buffer (no fresh array per block).
     """
-    xa = centred_block(X, start, stop, shift)  # (rows, d + 1): x - shift, then a 1
-    labels = np.empty(len(xa), dtype=np.intp)
-    sq = np.empty(len(xa), dtype=X.dtype) if with_dist else None
-    rows = rows_per_block(len(c_aug))
-    for i in range(0, len(xa), rows):
-        d = xa[i : i + rows] @ c_aug.T  # (rows, k): ||c||^2 - 2 x.c, one matrix product
-        lb = d.argmin(axis=1)
-        labels[i : i + rows] = lb
+    n, k = len(xa), len(c_aug)
+    labels = np.empty(n, dtype=np.intp)
+    sq = np.empty(n, dtype=xa.dtype) if with_dist else None
+    rows = min(n, rows_per_block(k))
+    buffer = np.empty((rows, k), dtype=xa.dtype)
+    c_aug_t = c_aug.T
+    for i in range(0, n, rows):
+        xb = xa[i : i + rows]
+        d = np.matmul(xb, c_aug_t, out=buffer[: len(xb)])  # ||c||^2 - 2 x.c, (rows, k)
+        lb = d.argmin(axis=1, out=labels[i : i + rows])
         if with_dist:
-            xb = xa[i : i + rows, :-1]
-            sq[i : i + rows] = d[np.arange(len(d)), lb] + np.einsum("ij,ij->i", xb, xb)
+            x = xb[:, :-1]
+            sq[i : i + rows] = d[np.arange(len(d)), lb] + np.einsum("ij,ij->i", x, x)
     if with_dist:
         np.maximum(sq, 0, out=sq)  # rounding can dip just below zero
-    return labels, xa, sq
+    return labels, sq
 
 
 def nearest_centroid(X: np.ndarray, centroids: np.ndarray, shift=None):
@@ -141,9 +144,10 @@ def nearest_centroid(X: np.ndarray, centroids: np.ndarray, shift=None):
     Uses ``||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2``: one matrix product per block of
     rows instead of an (n, k, d) array of differences. ``||x||^2`` is the same for every
     centroid, so the argmin needs only ``||c||^2 - 2 x.c``. The identity loses precision
-    when the data sit far from the origin, so every block is centred first: ``shift`` is
-    subtracted from the rows of X (the centroids must be given centred already); by
-    default it is the mean of the centroids, which are then centred here too.
+    when the data sit far from the origin, so every chunk of rows is centred first:
+    ``shift`` is subtracted from the rows of X (the centroids must be given centred
+    already); by default it is the mean of the centroids, which are then centred here too.
+    Extra memory stays a few MiB per thread whatever the size of X.
 
     Parameters
     ----------
@@ -167,20 +171,27 @@ def nearest_centroid(X: np.ndarray, centroids: np.ndarray, shift=None):
     c_aug = augment(centroids, X.dtype)
 
     def work(start, stop):
-        labels[start:stop], _, sq_dist[start:stop] = _assign_chunk(
-            X, start, stop, shift, c_aug, True
-        )
+        xa = centred_block(X, start, stop, shift)
+        labels[start:stop], sq_dist[start:stop] = _assign_chunk(xa, c_aug, True)
 
     map_blocks(work, n, rows_per_chunk(X.shape[1], n))
     return labels, sq_dist
 
 
-def lloyd_step(X: np.ndarray, centroids: np.ndarray, shift, with_inertia=True):
-    """One Lloyd iteration, assignment and update fused: each block of X is read once.
+def lloyd_step(Xa: np.ndarray, centroids: np.ndarray, with_inertia=True):
+    """One Lloyd iteration, assignment and update fused: each chunk of X is read once.
 
     For every chunk of rows: the nearest centroid of each row (as ``nearest_centroid``),
     then the chunk's per-cluster sums and counts (as ``update``); the chunk results are
-    added up at the end. Centroids are in centred coordinates (``X - shift``).
+    added up at the end.
+
+    Parameters
+    ----------
+    Xa : ndarray of shape (n_samples, n_features + 1)
+        The data prepared once per run: ``centred_block(X, 0, n, shift)``, that is
+        ``[x - shift, 1]`` per row (scikit-learn also centres a copy of X once per fit).
+    centroids : ndarray of shape (k, n_features)
+        In the same centred coordinates (``c - shift``).
 
     Returns
     -------
@@ -189,18 +200,19 @@ def lloyd_step(X: np.ndarray, centroids: np.ndarray, shift, with_inertia=True):
     counts : ndarray of shape (k,)
     inertia : float, or None if ``with_inertia`` is False
     """
-    n, k = X.shape[0], centroids.shape[0]
+    n, k = Xa.shape[0], centroids.shape[0]
     labels = np.empty(n, dtype=np.intp)
-    c_aug = augment(centroids, X.dtype)
+    c_aug = augment(centroids, Xa.dtype)
 
     def work(start, stop):
-        lb, xa, sq = _assign_chunk(X, start, stop, shift, c_aug, with_inertia)
+        xa = Xa[start:stop]
+        lb, sq = _assign_chunk(xa, c_aug, with_inertia)
         labels[start:stop] = lb
         total = float(sq.sum(dtype=np.float64)) if with_inertia else 0.0
-        # Summing the whole block, its column of ones too, gives the counts for free.
+        # Summing the whole chunk, its column of ones too, gives the counts for free.
         return cluster_sums(xa, lb, k), total
 
-    parts = map_blocks(work, n, rows_per_chunk(X.shape[1], n))
+    parts = map_blocks(work, n, rows_per_chunk(Xa.shape[1] - 1, n))
     sums = np.sum([p[0] for p in parts], axis=0)
     counts = sums[:, -1].astype(np.intp)
     return labels, sums[:, :-1], counts, (sum(p[1] for p in parts) if with_inertia else None)
@@ -270,9 +282,14 @@ def _relocate_empty(X, labels, sums, counts, centroids, shift) -> None:
         return
     diff = X - shift - centroids[labels]  # exact distances; this happens rarely
     sq_dist = np.einsum("ij,ij->i", diff, diff)
-    # Farthest points first (stable sort: ties go to the lowest index), skipping a
-    # point that is the last one left in its cluster, which would empty that one.
-    far = iter(np.argsort(-sq_dist, kind="stable"))
+    # Farthest points first (ties go to the lowest index), skipping a point that is the
+    # last one left in its cluster, which would empty that one. That skips at most one
+    # point per cluster, so the len(empty) + k farthest points (and any tied with the
+    # last of them) are all that can be needed: no sort of all n points.
+    m = min(len(X), len(empty) + len(centroids))
+    threshold = np.partition(sq_dist, len(X) - m)[len(X) - m]
+    candidates = np.flatnonzero(sq_dist >= threshold)
+    far = iter(candidates[np.lexsort((candidates, -sq_dist[candidates]))])
     for cluster in empty:
         i = next(i for i in far if counts[labels[i]] > 1)
         sums[labels[i]] -= X[i] - shift
@@ -389,9 +406,10 @@ def lloyd_steps(
 
     Stops after the iteration whose assignment equals the previous one (the centroids
     can no longer move), when the centroids move less than ``tol`` (sum of squared
-    shifts, absolute), or after ``max_iter`` iterations. Internally the centroids live in
-    coordinates centred on the mean of X (accurate distances far from the origin); the
-    steps are given back in X's own coordinates. Unchecked: see ``kmeans_steps``.
+    shifts, absolute), or after ``max_iter`` iterations. Internally the work is done on
+    one copy of X centred on its mean (accurate distances far from the origin; made once,
+    as scikit-learn does, so that no iteration copies X again); the steps are given back
+    in X's own coordinates. Unchecked: see ``kmeans_steps``.
 
     Yields
     ------
@@ -400,10 +418,11 @@ def lloyd_steps(
         when ``with_inertia`` is False (it then costs nothing).
     """
     shift = X.mean(axis=0)
+    Xa = centred_block(X, 0, len(X), shift)  # one centred copy, [x - shift, 1] per row
     c = (centroids - shift).astype(X.dtype)
     labels_old = None
     for it in range(max_iter):
-        labels, sums, counts, score = lloyd_step(X, c, shift, with_inertia)
+        labels, sums, counts, score = lloyd_step(Xa, c, with_inertia)
         _relocate_empty(X, labels, sums, counts, c, shift)
         new = (sums / counts[:, None]).astype(X.dtype)
         yield Step(it, centroids if it == 0 else c + shift, labels, score, new + shift)

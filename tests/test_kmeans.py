@@ -91,6 +91,26 @@ def test_empty_cluster_moves_to_farthest_point():
     np.testing.assert_allclose(new, [[1.0], [10.0]])
 
 
+def test_empty_clusters_many_at_once_with_ties_match_a_full_sort():
+    # Integer points (many equal distances), 6 of 8 clusters empty: the relocation looks
+    # only at the farthest candidates; a plain loop over a full stable sort must agree.
+    rng = np.random.RandomState(3)
+    X = rng.randint(0, 4, size=(60, 2)).astype(float)
+    labels = np.where(X[:, 0] < 2, 0, 1)
+    C = np.array([[0.5, 1.5], [2.5, 1.5]] + [[100.0, 100.0]] * 6)
+
+    sums = np.array([X[labels == j].sum(axis=0) for j in range(8)])
+    counts = np.bincount(labels, minlength=8)
+    sq_dist = ((X - C[labels]) ** 2).sum(axis=1)
+    for cluster in np.flatnonzero(counts == 0):
+        i = next(i for i in np.argsort(-sq_dist, kind="stable") if counts[labels[i]] > 1)
+        sums[labels[i]] -= X[i]
+        counts[labels[i]] -= 1
+        sq_dist[i] = -1.0  # taken
+        sums[cluster], counts[cluster] = X[i], 1
+    np.testing.assert_allclose(helpers.update(X, labels, C), sums / counts[:, None])
+
+
 @pytest.mark.parametrize("init", ["random", "k-means++"])
 def test_duplicates_and_k_above_distinct_points(init):
     X = np.repeat([[0.0, 0], [3, 4]], 4, axis=0)
@@ -288,3 +308,37 @@ def test_float32_agrees_with_sklearn_float32():
     assert ours_c.dtype == np.float32
     assert (ours_l == sk.labels_).mean() > 0.999
     np.testing.assert_allclose(ours_c, sk.cluster_centers_, rtol=1e-4, atol=1e-4)
+
+
+def test_map_blocks_keeps_order_and_raises_a_threads_error(monkeypatch):
+    import helpers.blocks
+
+    monkeypatch.setattr(helpers.blocks, "N_THREADS", 3)
+    monkeypatch.setattr(helpers.blocks, "_pool", None)  # a fresh pool of 2 helper threads
+    assert helpers.blocks.map_blocks(lambda a, b: (a, b), 10, 3) == [
+        (0, 3),
+        (3, 6),
+        (6, 9),
+        (9, 10),
+    ]
+
+    def fail_on_last(start, stop):
+        if stop == 10:
+            raise RuntimeError("block 9:10 failed")
+        return start
+
+    with pytest.raises(RuntimeError, match="block 9:10 failed"):
+        helpers.blocks.map_blocks(fail_on_last, 10, 3)
+
+
+def test_fused_step_on_the_prepared_copy_equals_assign_then_update():
+    X, _ = make_blobs(n_samples=2000, centers=5, n_features=3, random_state=2)
+    X = X + 1e6  # far from the origin: the prepared copy is centred
+    C = X[:5].copy()
+    shift = X.mean(axis=0)
+    Xa = helpers.blocks.centred_block(X, 0, len(X), shift)
+    labels, sums, counts, score = core.lloyd_step(Xa, C - shift, with_inertia=True)
+    np.testing.assert_array_equal(labels, helpers.assign(X, C))
+    np.testing.assert_array_equal(counts, np.bincount(labels, minlength=5))
+    np.testing.assert_allclose(sums / counts[:, None] + shift, helpers.update(X, labels, C))
+    np.testing.assert_allclose(score, helpers.inertia(X, C, labels), rtol=1e-9)
