@@ -17,7 +17,8 @@ from __future__ import annotations
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -29,6 +30,27 @@ N_THREADS = os.cpu_count() or 1
 
 _pool = None
 _controller = None
+_thread_limit = ContextVar("thread_limit", default=None)  # per thread: see limited_threads
+
+
+def n_threads() -> int:
+    """Threads the core may use here: ``N_THREADS``, unless ``limited_threads`` says fewer."""
+    limit = _thread_limit.get()
+    return N_THREADS if limit is None else min(limit, N_THREADS)
+
+
+@contextmanager
+def limited_threads(n: int):
+    """Within this block, in this thread only, the core uses at most ``n`` threads.
+
+    For callers that are parallel already, such as the tasks of a Dask worker: each task
+    then runs the core on its own thread instead of starting more.
+    """
+    token = _thread_limit.set(n)
+    try:
+        yield
+    finally:
+        _thread_limit.reset(token)
 
 
 def rows_per_block(k: int) -> int:
@@ -39,7 +61,7 @@ def rows_per_block(k: int) -> int:
 def rows_per_chunk(d: int, n: int) -> int:
     """Rows per thread task: a chunk of about CHUNK_FLOATS numbers of X, but small enough
     that the n rows give every thread a chunk (and never under MIN_ROWS)."""
-    return max(MIN_ROWS, min(CHUNK_FLOATS // (d + 1), -(-n // N_THREADS)))
+    return max(MIN_ROWS, min(CHUNK_FLOATS // (d + 1), -(-n // n_threads())))
 
 
 def _single_threaded_blas():
@@ -61,7 +83,8 @@ def map_blocks(fn, n: int, rows: int) -> list:
     """
     global _pool
     starts = range(0, n, rows)
-    if len(starts) == 1 or N_THREADS == 1:
+    threads = n_threads()
+    if len(starts) == 1 or threads == 1:
         return [fn(s, min(s + rows, n)) for s in starts]
     if _pool is None:
         _pool = ThreadPoolExecutor(max(1, N_THREADS - 1))
@@ -78,7 +101,7 @@ def map_blocks(fn, n: int, rows: int) -> list:
             results[i] = fn(starts[i], min(starts[i] + rows, n))
 
     with _single_threaded_blas():
-        helpers = [_pool.submit(worker) for _ in range(min(N_THREADS, len(starts)) - 1)]
+        helpers = [_pool.submit(worker) for _ in range(min(threads, len(starts)) - 1)]
         worker()
         for future in helpers:
             future.result()  # re-raises a helper's error here

@@ -271,6 +271,32 @@ def inertia(X, centroids, labels) -> float:
     return total
 
 
+def farthest_first(sq_dist: np.ndarray, m: int) -> np.ndarray:
+    """Indices of the ``m`` largest ``sq_dist`` (and any tied with the last), largest
+    first, ties to the lowest index; without sorting all of them."""
+    m = min(len(sq_dist), m)
+    threshold = np.partition(sq_dist, len(sq_dist) - m)[len(sq_dist) - m]
+    candidates = np.flatnonzero(sq_dist >= threshold)
+    return candidates[np.lexsort((candidates, -sq_dist[candidates]))]
+
+
+def fill_empty(empty, points, point_labels, sums, counts) -> None:
+    """Move the first usable candidate point into each empty cluster (in place).
+
+    ``points`` (and their clusters ``point_labels``) come farthest from their centroid
+    first. A point that is the last one left in its cluster is skipped (moving it would
+    empty that cluster); that skips at most one point per cluster, so ``len(empty) + k``
+    candidates always suffice.
+    """
+    far = iter(range(len(points)))
+    for cluster in empty:
+        i = next(i for i in far if counts[point_labels[i]] > 1)
+        sums[point_labels[i]] -= points[i]
+        counts[point_labels[i]] -= 1
+        sums[cluster] = points[i]
+        counts[cluster] = 1
+
+
 def _relocate_empty(X, labels, sums, counts, centroids, shift) -> None:
     """Give every empty cluster the point farthest from its own centroid (in place).
 
@@ -281,21 +307,8 @@ def _relocate_empty(X, labels, sums, counts, centroids, shift) -> None:
     if not len(empty):
         return
     diff = X - shift - centroids[labels]  # exact distances; this happens rarely
-    sq_dist = np.einsum("ij,ij->i", diff, diff)
-    # Farthest points first (ties go to the lowest index), skipping a point that is the
-    # last one left in its cluster, which would empty that one. That skips at most one
-    # point per cluster, so the len(empty) + k farthest points (and any tied with the
-    # last of them) are all that can be needed: no sort of all n points.
-    m = min(len(X), len(empty) + len(centroids))
-    threshold = np.partition(sq_dist, len(X) - m)[len(X) - m]
-    candidates = np.flatnonzero(sq_dist >= threshold)
-    far = iter(candidates[np.lexsort((candidates, -sq_dist[candidates]))])
-    for cluster in empty:
-        i = next(i for i in far if counts[labels[i]] > 1)
-        sums[labels[i]] -= X[i] - shift
-        counts[labels[i]] -= 1
-        sums[cluster] = X[i] - shift
-        counts[cluster] = 1
+    far = farthest_first(np.einsum("ij,ij->i", diff, diff), len(empty) + len(centroids))
+    fill_empty(empty, X[far] - shift, labels[far], sums, counts)
 
 
 def update(X: np.ndarray, labels: np.ndarray, centroids: np.ndarray) -> np.ndarray:

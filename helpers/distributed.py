@@ -1,0 +1,325 @@
+"""K-Means past one machine: the Lloyd step as a map-reduce on a Dask cluster.
+
+Every chunk of rows (one block of a ``dask.array``, held in memory by some worker) gives
+its per-cluster sums, counts and share of the inertia, computed by the core's own
+``lloyd_step``; the client adds the chunk results up and divides. Per chunk and iteration
+only the k centroids travel out and k x (d + 1) sums come back: the data stay where they are.
+
+k-means|| (Bahmani et al., "Scalable K-Means++", VLDB 2012) picks the initial centroids in
+a few passes over the data, where k-means++ needs k: each round samples about ``l`` points
+at once, then a weighted k-means++ on the client reduces the candidates to k.
+
+Needs the optional extra: ``pip install -e ".[dask]"``. The rest of the series does not.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import NamedTuple
+
+import dask
+import dask.array as da
+import numpy as np
+
+from helpers.blocks import centred_block, limited_threads
+from helpers.kmeans import (
+    _check_int,
+    _check_seed,
+    farthest_first,
+    fill_empty,
+    lloyd_step,
+    nearest_centroid,
+)
+
+
+class DaskResult(NamedTuple):
+    centroids: np.ndarray  # (k, d)
+    labels: da.Array  # (n,), lazy: computed on the workers when asked for
+    inertia: float  # of the returned centroids (one more pass after the last step)
+    n_iter: int
+
+
+# --------------------------------------------------------------------------- per chunk
+def chunk_prepare(block: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """``[x - shift, 1]`` per row: the core's one-off preparation, done on each worker."""
+    return centred_block(block, 0, len(block), shift)
+
+
+def chunk_step(prepared: np.ndarray, centroids: np.ndarray):
+    """The map: one chunk's share of a Lloyd step, by the core's own ``lloyd_step``.
+
+    Parameters
+    ----------
+    prepared : ndarray of shape (rows, d + 1), one chunk of ``[x - shift, 1]``
+    centroids : ndarray of shape (k, d), centred (``c - shift``)
+
+    Returns
+    -------
+    sums : ndarray (k, d) of ``x - shift`` per cluster; counts : ndarray (k,);
+    inertia : float; seconds : float, the time spent here (to see the overhead)
+    """
+    start = time.perf_counter()
+    with limited_threads(1):  # Dask runs the chunks in parallel already
+        _, sums, counts, inertia = lloyd_step(prepared, centroids.astype(prepared.dtype))
+    return sums, counts, inertia, time.perf_counter() - start
+
+
+def chunk_far_points(prepared, offset, centroids, m):
+    """For empty clusters: the ``m`` rows of one chunk farthest from their centroid.
+
+    Returns (squared distances, global row indices, rows ``x - shift``, their labels),
+    farthest first. Runs only in the (rare) iterations where a cluster went empty.
+    """
+    x = prepared[:, :-1]
+    with limited_threads(1):
+        labels, _ = nearest_centroid(x, centroids.astype(x.dtype), np.zeros(x.shape[1]))
+    diff = x - centroids[labels]  # exact distances, as the core's relocation
+    sq = np.einsum("ij,ij->i", diff, diff)
+    far = farthest_first(sq, m)
+    return sq[far], far + offset, x[far], labels[far]
+
+
+def chunk_cost(block, centroids):
+    """k-means||: the chunk's sum of squared distances to the nearest candidate."""
+    with limited_threads(1):
+        return float(nearest_centroid(block, centroids.astype(block.dtype))[1].sum())
+
+
+def chunk_sample(block, centroids, oversampling, total_cost, seed):
+    """k-means||: keep each row with probability ``min(1, l d(x)^2 / total_cost)``."""
+    with limited_threads(1):
+        sq = nearest_centroid(block, centroids.astype(block.dtype))[1]
+    keep = np.random.RandomState(seed).random_sample(len(block)) < oversampling * sq / total_cost
+    return block[keep]
+
+
+def chunk_counts(block, candidates):
+    """k-means||: how many rows of the chunk each candidate is the nearest of."""
+    with limited_threads(1):
+        labels = nearest_centroid(block, candidates.astype(block.dtype))[0]
+    return np.bincount(labels, minlength=len(candidates))
+
+
+def chunk_labels(block, centroids):
+    """The nearest centroid of every row of the chunk."""
+    with limited_threads(1):
+        return nearest_centroid(block, centroids)[0]
+
+
+def _blocks(X: da.Array):
+    """The chunks of X as delayed objects, with the global index of their first row."""
+    starts = np.cumsum((0,) + X.chunks[0][:-1])
+    return list(zip(X.to_delayed().ravel(), starts))
+
+
+def _map(fn, X: da.Array, *args):
+    """Run ``fn(chunk, *args)`` on every chunk (on the workers); the results, in order."""
+    return dask.compute(*[dask.delayed(fn)(b, *args) for b, _ in _blocks(X)])
+
+
+# --------------------------------------------------------------------------- the step
+def dask_lloyd_step(Xa: da.Array, centroids: np.ndarray):
+    """One Lloyd iteration on a Dask array: map ``chunk_step``, reduce on the client.
+
+    Parameters
+    ----------
+    Xa : dask array of shape (n, d + 1), the prepared ``[x - shift, 1]`` (``prepare``),
+        chunked by rows and persisted on the workers
+    centroids : ndarray of shape (k, d), centred (``c - shift``)
+
+    Returns
+    -------
+    new_centroids : ndarray (k, d), centred; inertia : float (of ``centroids``);
+    task_seconds : float, the time the tasks spent computing, added up
+    """
+    parts = _map(chunk_step, Xa, centroids)
+    sums = np.sum([p[0] for p in parts], axis=0)  # the reduce: k x d numbers per chunk
+    counts = np.sum([p[1] for p in parts], axis=0)
+    inertia = float(sum(p[2] for p in parts))
+    empty = np.flatnonzero(counts == 0)
+    if len(empty):  # the core's policy: the farthest rows move into the empty clusters
+        m = len(empty) + len(centroids)
+        found = [
+            dask.delayed(chunk_far_points)(b, start, centroids, m) for b, start in _blocks(Xa)
+        ]
+        sq, index, points, labels = (np.concatenate(a) for a in zip(*dask.compute(*found)))
+        order = np.lexsort((index, -sq))  # farthest first, ties to the lowest row
+        fill_empty(empty, points[order], labels[order], sums, counts)
+    return sums / counts[:, None], inertia, float(sum(p[3] for p in parts))
+
+
+def prepare(X: da.Array):
+    """The mean of X and the prepared ``[x - shift, 1]`` rows, persisted on the workers
+    (as the in-memory core, once per run). Returns ``(Xa, shift, mean feature variance)``."""
+    mean, var = dask.compute(X.mean(axis=0), X.var(axis=0))
+    shift = np.asarray(mean, dtype=np.float64)
+    chunks = (X.chunks[0], (X.shape[1] + 1,))
+    Xa = X.map_blocks(chunk_prepare, shift, chunks=chunks, dtype=X.dtype).persist()
+    return Xa, shift, float(var.mean())
+
+
+# --------------------------------------------------------------------------- k-means||
+def weighted_kmeans_pp(points, weights, k, rng) -> np.ndarray:
+    """k-means++ on weighted points: each draw with probability proportional to
+    ``weight * D(x)^2`` (the first proportional to the weights). Returns (k, d)."""
+    chosen = [rng.choice(len(points), p=weights / weights.sum())]
+    closest = ((points - points[chosen[0]]) ** 2).sum(axis=1)
+    for _ in range(1, k):
+        p = weights * closest
+        chosen.append(rng.choice(len(points), p=p / p.sum()) if p.sum() > 0 else chosen[-1])
+        closest = np.minimum(closest, ((points - points[chosen[-1]]) ** 2).sum(axis=1))
+    return points[chosen]
+
+
+def weighted_lloyd(points, weights, centroids, max_iter=100) -> np.ndarray:
+    """Lloyd's algorithm on weighted points (few, on the client). Returns (k, d)."""
+    k = len(centroids)
+    for _ in range(max_iter):
+        labels = nearest_centroid(points, centroids)[0]
+        mass = np.bincount(labels, weights=weights, minlength=k)
+        sums = np.stack(
+            [np.bincount(labels, weights=weights * col, minlength=k) for col in points.T], axis=1
+        )
+        new = np.where(mass[:, None] > 0, sums / np.maximum(mass, 1e-300)[:, None], centroids)
+        if np.array_equal(new, centroids):
+            break
+        centroids = new
+    return centroids
+
+
+def kmeans_parallel_init(X: da.Array, k: int, *, oversampling=None, rounds=5, seed=0):
+    """k-means|| (Bahmani et al. 2012): k initial centroids in ``2 rounds + 1`` passes.
+
+    1. One row drawn uniformly is the first candidate.
+    2. Each round: one pass adds up the cost ``phi`` (squared distance of every row to
+       its nearest candidate); a second keeps every row independently with probability
+       ``min(1, l d(x)^2 / phi)``, about ``l`` new candidates per round.
+    3. One pass counts how many rows each candidate is nearest to: its weight.
+    4. On the client: weighted k-means++, then weighted Lloyd, from candidates to k.
+
+    Parameters
+    ----------
+    X : dask array of shape (n, d)
+    k : int
+    oversampling : float, optional, ``l``; default ``2 k`` (the paper's choice)
+    rounds : int, the paper's experiments use 5
+    seed : int
+
+    Returns
+    -------
+    centroids : ndarray of shape (k, d)
+    """
+    n = X.shape[0]
+    k = _check_int(k, "k", 1, n, "n_samples")
+    rounds = _check_int(rounds, "rounds", 1)
+    oversampling = 2.0 * k if oversampling is None else float(oversampling)
+    if not oversampling > 0:
+        raise ValueError(f"oversampling must be > 0, got {oversampling!r}")
+    rng = _check_seed(seed)
+    candidates = X[rng.randint(n)].compute()[None, :].astype(np.float64)
+    for _ in range(rounds):
+        phi = sum(_map(chunk_cost, X, candidates))
+        if phi == 0:  # every row sits on a candidate already
+            break
+        seeds = rng.randint(2**31 - 1, size=len(X.chunks[0]))
+        new = dask.compute(
+            *[
+                dask.delayed(chunk_sample)(b, candidates, oversampling, phi, s)
+                for (b, _), s in zip(_blocks(X), seeds)
+            ]
+        )
+        candidates = np.vstack([candidates, *new]).astype(np.float64)
+    weights = np.sum(_map(chunk_counts, X, candidates), axis=0).astype(np.float64)
+    if len(candidates) <= k:  # tiny data: every candidate is a centroid, plus random rows
+        extra = X[np.sort(rng.choice(n, k - len(candidates) + 1, replace=False))].compute()
+        return np.vstack([candidates, extra])[:k]
+    start = weighted_kmeans_pp(candidates, weights, k, rng)
+    return weighted_lloyd(candidates, weights, start)
+
+
+# --------------------------------------------------------------------------- the loop
+def dask_kmeans(X: da.Array, k: int, *, init="k-means||", max_iter=300, tol=1e-4, seed=0):
+    """K-Means on a Dask array: the core's Lloyd step per chunk, reduced on the client.
+
+    Parameters
+    ----------
+    X : dask array of shape (n, d), chunked by rows only
+    k : int
+    init : "k-means||" or array-like of shape (k, d)
+    max_iter : int
+    tol : float, as ``helpers.kmeans``: relative to the mean variance of the features;
+        ``tol=0`` iterates until the centroids stop moving (the assignment is then final)
+    seed : int, for k-means||
+
+    Returns
+    -------
+    DaskResult(centroids, labels, inertia, n_iter); ``labels`` is a lazy dask array.
+    """
+    if not isinstance(X, da.Array) or X.ndim != 2 or len(X.chunks[1]) != 1:
+        raise ValueError("X must be a 2-D dask array chunked by rows only (chunks=(rows, -1))")
+    n, d = X.shape
+    k = _check_int(k, "k", 1, n, "n_samples")
+    max_iter = _check_int(max_iter, "max_iter", 1)
+    if isinstance(init, str):
+        if init != "k-means||":
+            raise ValueError(
+                f"init must be 'k-means||' or an array of shape (k, n_features)={(k, d)}, "
+                f"got {init!r}"
+            )
+        init = kmeans_parallel_init(X, k, seed=seed)
+    init = np.asarray(init, dtype=np.float64)
+    if init.shape != (k, d):
+        raise ValueError(
+            f"init array must have shape (k, n_features)={(k, d)}, got shape {init.shape}"
+        )
+    Xa, shift, variance = prepare(X)
+    tol_abs = variance * tol if tol > 0 else 0.0
+    c = init - shift
+    n_iter = 0
+    while n_iter < max_iter:
+        new, _, _ = dask_lloyd_step(Xa, c)
+        n_iter += 1
+        moved = float(((new - c) ** 2).sum())
+        c = new
+        if moved <= tol_abs:
+            break
+    # One more pass: the inertia of the centroids returned (not of the previous ones).
+    _, inertia, _ = dask_lloyd_step(Xa, c)
+    centroids = (c + shift).astype(X.dtype)
+    labels = X.map_blocks(chunk_labels, centroids, drop_axis=1, dtype=np.intp)
+    return DaskResult(centroids, labels, inertia, n_iter)
+
+
+__all__ = [
+    "DaskResult",
+    "chunk_step",
+    "dask_kmeans",
+    "dask_lloyd_step",
+    "prepare",
+    "make_blobs_dask",
+    "kmeans_parallel_init",
+    "weighted_kmeans_pp",
+]
+
+
+
+def _blob_chunk(centers, rows, std, seed):
+    rng = np.random.RandomState(seed)
+    which = rng.randint(len(centers), size=rows)
+    return centers[which] + std * rng.standard_normal((rows, centers.shape[1]))
+
+
+def make_blobs_dask(n: int, d: int, centers: int, *, rows=250_000, std=1.0, seed=0):
+    """Gaussian blobs made on the workers, a chunk of ``rows`` rows per task (data that
+    never pass through the client, as real data would be read there). Centres are
+    uniform in [-10, 10]^d. Returns a dask array of shape (n, d), float64."""
+    rng = np.random.RandomState(seed)
+    centres = rng.uniform(-10, 10, size=(centers, d))
+    sizes = [min(rows, n - start) for start in range(0, n, rows)]
+    seeds = rng.randint(2**31 - 1, size=len(sizes))
+    return da.concatenate(
+        [
+            da.from_delayed(dask.delayed(_blob_chunk)(centres, m, std, s), (m, d), np.float64)
+            for m, s in zip(sizes, seeds)
+        ]
+    )
