@@ -116,6 +116,10 @@ def main():
     rows = lloyd_rows(args.quick, repeats)
     print("\n## Lloyd iteration (ms per iteration; ratio = ours / scikit-learn lloyd)\n")
     print(
+        "Peak extra memory of one iteration (tracemalloc). Each run also makes one centred\n"
+        "copy of X, n x (d + 1) numbers, once before its iterations (scikit-learn copies X too).\n"
+    )
+    print(
         "| workload | ours | sklearn lloyd | sklearn elkan | BLAS floor X @ C.T | course text "
         "| ours / sklearn | ours / floor | peak extra memory: ours | course text |"
     )
