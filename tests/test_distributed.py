@@ -102,3 +102,13 @@ def test_only_the_scaling_chapter_needs_dask():
     for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         uses = bool(re.search(r"import dask|from dask|helpers import distributed", path.read_text()))
         assert uses == path.name.startswith("11_"), path.name
+
+
+def test_float32_stays_float32_and_agrees_to_its_rounding(blobs):
+    X, X_local = blobs
+    X32, X32_local = X.astype(np.float32), X_local.astype(np.float32)
+    C0 = X32_local[[0, 1000, 2000, 3000, 4000, 5000]]
+    result = dk.dask_kmeans(X32, 6, init=C0, tol=0, max_iter=10)
+    centroids, _ = helpers.kmeans(X32_local, 6, init=C0, tol=0, max_iter=10)
+    assert result.centroids.dtype == np.float32
+    np.testing.assert_allclose(result.centroids, centroids, rtol=1e-4, atol=1e-4)
