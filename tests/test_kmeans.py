@@ -342,3 +342,22 @@ def test_fused_step_on_the_prepared_copy_equals_assign_then_update():
     np.testing.assert_array_equal(counts, np.bincount(labels, minlength=5))
     np.testing.assert_allclose(sums / counts[:, None] + shift, helpers.update(X, labels, C))
     np.testing.assert_allclose(score, helpers.inertia(X, C, labels), rtol=1e-9)
+
+
+def test_limited_threads_keeps_the_core_on_the_calling_thread(monkeypatch):
+    import threading
+
+    import helpers.blocks
+
+    monkeypatch.setattr(helpers.blocks, "N_THREADS", 4)
+    seen = set()
+
+    def record(start, stop):
+        seen.add(threading.get_ident())
+        return start
+
+    with helpers.blocks.limited_threads(1):
+        assert helpers.blocks.n_threads() == 1
+        assert helpers.blocks.map_blocks(record, 100, 10) == list(range(0, 100, 10))
+    assert seen == {threading.get_ident()}
+    assert helpers.blocks.n_threads() == 4  # only inside the block
