@@ -112,3 +112,26 @@ def test_float32_stays_float32_and_agrees_to_its_rounding(blobs):
     centroids, _ = helpers.kmeans(X32_local, 6, init=C0, tol=0, max_iter=10)
     assert result.centroids.dtype == np.float32
     np.testing.assert_allclose(result.centroids, centroids, rtol=1e-4, atol=1e-4)
+
+
+def test_weighted_lloyd_equals_lloyd_on_repeated_points():
+    rng = np.random.RandomState(0)
+    points = rng.normal(size=(40, 3))
+    weights = rng.randint(1, 5, size=40).astype(float)
+    start = points[:4].copy()
+    repeated = np.repeat(points, weights.astype(int), axis=0)
+    expected, _ = helpers.kmeans(repeated, 4, init=start, tol=0)
+    np.testing.assert_allclose(dk.weighted_lloyd(points, weights, start), expected, rtol=1e-12)
+
+
+def test_kmeans_parallel_sampling_draws_about_l_points_per_round(blobs):
+    X, X_local = blobs
+    candidate = X_local[:1]
+    phi = float(((X_local - candidate) ** 2).sum())
+    counts = [
+        sum(len(s) for s in dk._map(dk.chunk_sample, X, candidate, 12.0, phi, seed))
+        for seed in range(20)
+    ]
+    # sum over rows of min(1, l d^2 / phi) is l = 12 when no probability reaches 1
+    assert np.all(12.0 * ((X_local - candidate) ** 2).sum(axis=1) / phi < 1)
+    assert 10 < np.mean(counts) < 14
