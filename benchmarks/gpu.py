@@ -23,7 +23,14 @@ def main():
     parser.add_argument("--d", type=int, default=64)
     parser.add_argument("--k", type=int, default=1024)
     args = parser.parse_args()
-    import torch
+    try:
+        import torch
+    except ModuleNotFoundError:
+        raise SystemExit(
+            "PyTorch is not installed (not a project dependency): pip install torch"
+        ) from None
+    if args.device.startswith("cuda") and not torch.cuda.is_available():
+        raise SystemExit("no CUDA GPU visible to PyTorch; --device cpu runs the same code")
 
     name = torch.cuda.get_device_name() if args.device.startswith("cuda") else args.device
     step_ms, floor_ms = torch_lloyd_vs_matmul(args.n, args.d, args.k, device=args.device)
