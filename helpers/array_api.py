@@ -13,6 +13,7 @@ library: ``np.bincount`` / a sparse product (the core), ``Tensor.index_add_`` (P
 
 from __future__ import annotations
 
+import numpy as np
 from array_api_compat import (
     array_namespace,
     device,
@@ -22,7 +23,7 @@ from array_api_compat import (
 )
 
 from helpers import blocks
-from helpers.kmeans import nearest_centroid
+from helpers.kmeans import fill_empty, nearest_centroid
 from helpers.kmeans import update as numpy_update
 
 BLOCK_FLOATS = 2**26  # distance numbers per block: 256 MiB in float32, little for a GPU
@@ -108,19 +109,15 @@ def update(X, labels, centroids):
     sums = cluster_sums(X, labels, k)
     ones = xp.ones((X.shape[0], 1), dtype=X.dtype, device=device(X))
     counts = cluster_sums(ones, labels, k)[:, 0]
-    if bool(xp.any(counts == 0)):  # rare: fix on the host, in plain Python, a few rows
+    if bool(xp.any(counts == 0)):  # rare: the core's own fill_empty, a few rows at a time
+        counts = np.asarray([int(c) for c in counts])
+        empty = [j for j in range(k) if counts[j] == 0]
         diff = X - xp.take(centroids, labels, axis=0)
         order = xp.argsort(xp.sum(diff * diff, axis=1), descending=True, stable=True)
-        counts_host = [int(c) for c in counts]
-        far = iter(int(i) for i in order)
-        for cluster in (j for j in range(k) if counts_host[j] == 0):
-            i = next(i for i in far if counts_host[int(labels[i])] > 1)
-            old = int(labels[i])
-            sums[old, :] -= X[i, :]
-            counts_host[old] -= 1
-            sums[cluster, :] = X[i, :]
-            counts_host[cluster] = 1
-        counts = xp.asarray(counts_host, dtype=X.dtype, device=device(X))
+        far = order[: len(empty) + k]  # enough candidates, see fill_empty
+        far_labels = [int(j) for j in xp.take(labels, far)]
+        fill_empty(empty, xp.take(X, far, axis=0), far_labels, sums, counts)
+        counts = xp.asarray(counts, dtype=X.dtype, device=device(X))
     return sums / counts[:, None]
 
 

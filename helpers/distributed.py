@@ -21,10 +21,11 @@ import dask
 import dask.array as da
 import numpy as np
 
-from helpers.blocks import centred_block, limited_threads
+from helpers.blocks import centred_block, cluster_sums, limited_threads
 from helpers.kmeans import (
     _check_int,
     _check_seed,
+    _kmeans_pp,
     farthest_first,
     fill_empty,
     lloyd_step,
@@ -79,31 +80,32 @@ def chunk_far_points(prepared, offset, centroids, m):
     return sq[far], far + offset, x[far], labels[far]
 
 
+def _nearest(block, centroids):
+    """The core's ``nearest_centroid`` on one chunk, on the task's own thread."""
+    with limited_threads(1):  # Dask runs the chunks in parallel already
+        return nearest_centroid(block, centroids.astype(block.dtype))
+
+
 def chunk_cost(block, centroids):
     """k-means||: the chunk's sum of squared distances to the nearest candidate."""
-    with limited_threads(1):
-        return float(nearest_centroid(block, centroids.astype(block.dtype))[1].sum())
+    return float(_nearest(block, centroids)[1].sum())
 
 
 def chunk_sample(block, centroids, oversampling, total_cost, seed):
     """k-means||: keep each row with probability ``min(1, l d(x)^2 / total_cost)``."""
-    with limited_threads(1):
-        sq = nearest_centroid(block, centroids.astype(block.dtype))[1]
+    sq = _nearest(block, centroids)[1]
     keep = np.random.RandomState(seed).random_sample(len(block)) < oversampling * sq / total_cost
     return block[keep]
 
 
 def chunk_counts(block, candidates):
     """k-means||: how many rows of the chunk each candidate is the nearest of."""
-    with limited_threads(1):
-        labels = nearest_centroid(block, candidates.astype(block.dtype))[0]
-    return np.bincount(labels, minlength=len(candidates))
+    return np.bincount(_nearest(block, candidates)[0], minlength=len(candidates))
 
 
 def chunk_labels(block, centroids):
     """The nearest centroid of every row of the chunk."""
-    with limited_threads(1):
-        return nearest_centroid(block, centroids)[0]
+    return _nearest(block, centroids)[0]
 
 
 def _blocks(X: da.Array):
@@ -159,28 +161,17 @@ def prepare(X: da.Array):
 
 
 # --------------------------------------------------------------------------- k-means||
-def weighted_kmeans_pp(points, weights, k, rng) -> np.ndarray:
-    """k-means++ on weighted points: each draw with probability proportional to
-    ``weight * D(x)^2`` (the first proportional to the weights). Returns (k, d)."""
-    chosen = [rng.choice(len(points), p=weights / weights.sum())]
-    closest = ((points - points[chosen[0]]) ** 2).sum(axis=1)
-    for _ in range(1, k):
-        p = weights * closest
-        chosen.append(rng.choice(len(points), p=p / p.sum()) if p.sum() > 0 else chosen[-1])
-        closest = np.minimum(closest, ((points - points[chosen[-1]]) ** 2).sum(axis=1))
-    return points[chosen]
-
-
 def weighted_lloyd(points, weights, centroids, max_iter=100) -> np.ndarray:
-    """Lloyd's algorithm on weighted points (few, on the client). Returns (k, d)."""
+    """Lloyd's algorithm on weighted points (few, on the client). Returns (k, d).
+
+    A centroid that no point is nearest to stays where it is."""
     k = len(centroids)
     for _ in range(max_iter):
         labels = nearest_centroid(points, centroids)[0]
         mass = np.bincount(labels, weights=weights, minlength=k)
-        sums = np.stack(
-            [np.bincount(labels, weights=weights * col, minlength=k) for col in points.T], axis=1
-        )
-        new = np.where(mass[:, None] > 0, sums / np.maximum(mass, 1e-300)[:, None], centroids)
+        sums = cluster_sums(points * weights[:, None], labels, k)
+        new = centroids.copy()
+        new[mass > 0] = sums[mass > 0] / mass[mass > 0, None]
         if np.array_equal(new, centroids):
             break
         centroids = new
@@ -233,7 +224,7 @@ def kmeans_parallel_init(X: da.Array, k: int, *, oversampling=None, rounds=5, se
     if len(candidates) <= k:  # tiny data: every candidate is a centroid, plus random rows
         extra = X[np.sort(rng.choice(n, k - len(candidates) + 1, replace=False))].compute()
         return np.vstack([candidates, extra])[:k]
-    start = weighted_kmeans_pp(candidates, weights, k, rng)
+    start = _kmeans_pp(candidates, k, rng, weights)
     return weighted_lloyd(candidates, weights, start)
 
 
@@ -298,7 +289,7 @@ __all__ = [
     "prepare",
     "make_blobs_dask",
     "kmeans_parallel_init",
-    "weighted_kmeans_pp",
+    "weighted_lloyd",
 ]
 
 

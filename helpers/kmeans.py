@@ -286,14 +286,16 @@ def fill_empty(empty, points, point_labels, sums, counts) -> None:
     ``points`` (and their clusters ``point_labels``) come farthest from their centroid
     first. A point that is the last one left in its cluster is skipped (moving it would
     empty that cluster); that skips at most one point per cluster, so ``len(empty) + k``
-    candidates always suffice.
+    candidates always suffice. (Rows are indexed as ``a[i, ...]`` so that ``points`` and
+    ``sums`` may be arrays of any array-API library, see ``helpers.array_api``.)
     """
-    far = iter(range(len(points)))
+    far = iter(range(points.shape[0]))
     for cluster in empty:
         i = next(i for i in far if counts[point_labels[i]] > 1)
-        sums[point_labels[i]] -= points[i]
-        counts[point_labels[i]] -= 1
-        sums[cluster] = points[i]
+        old = int(point_labels[i])
+        sums[old, ...] -= points[i, ...]
+        counts[old] -= 1
+        sums[int(cluster), ...] = points[i, ...]
         counts[cluster] = 1
 
 
@@ -337,16 +339,21 @@ def update(X: np.ndarray, labels: np.ndarray, centroids: np.ndarray) -> np.ndarr
 
 
 # --------------------------------------------------------------------------- initialisation
-def _kmeans_pp(X: np.ndarray, k: int, rng: np.random.RandomState) -> np.ndarray:
-    """D^2 sampling, unchecked. Keeps a running minimum distance: O(n k d) in total."""
+def _kmeans_pp(X: np.ndarray, k: int, rng: np.random.RandomState, weights=None) -> np.ndarray:
+    """D^2 sampling, unchecked. Keeps a running minimum distance: O(n k d) in total.
+
+    With ``weights`` (one per row, as for k-means|| candidates), every draw is
+    proportional to ``weight * D^2``, the first to the weights alone."""
     n = X.shape[0]
     centroids = np.empty((k, X.shape[1]), dtype=X.dtype)
-    centroids[0] = X[rng.randint(n)]
+    first = rng.randint(n) if weights is None else rng.choice(n, p=weights / weights.sum())
+    centroids[0] = X[first]
     closest = _sq_dist_to(X, centroids[0])
     for j in range(1, k):
-        total = closest.sum()
+        score = closest if weights is None else closest * weights
+        total = score.sum()
         if total > 0:
-            i = rng.choice(n, p=closest / total)
+            i = rng.choice(n, p=score / total)
         else:  # every point already coincides with a centre: any point will do
             i = rng.randint(n)
         centroids[j] = X[i]
