@@ -1,9 +1,11 @@
 """One-command set-up for K-Means from Scratch.
 
-    python3 run.py lab     # create .venv if needed, then open the notebooks in JupyterLab
+    python3 run.py lab     # create .venv if needed, then open JupyterLab on notebook 01
     python3 run.py test    # create .venv if needed, then run every test and notebook
+    python3 run.py setup   # only create (or update) .venv, e.g. before going offline
     python3 run.py bench   # the speed and memory table against scikit-learn (--quick: < 1 min)
     python3 run.py book    # a static HTML book of the executed notebooks, in build/book/
+    python3 run.py store   # re-run notebooks and store their outputs (for authors)
 
 Only Python 3.11+ and pip are needed. The environment lives in ./.venv and is rebuilt
 whenever requirements.lock or pyproject.toml change. Extra arguments go to the tool,
@@ -74,8 +76,13 @@ def ensure_env() -> None:
     STAMP.write_text(fingerprint())
 
 
+COMMANDS = ("lab", "test", "setup", "bench", "book", "store")
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("lab", "test", "bench", "book", "setup"):
+    if not argv or argv[0] not in COMMANDS:
+        if argv:
+            print(f"unknown command {argv[0]!r}; the commands are: {', '.join(COMMANDS)}")
         print(__doc__)
         return 2
     ensure_env()
@@ -88,10 +95,27 @@ def main(argv: list[str]) -> int:
         cmd = [str(PY), str(ROOT / "tools" / "build_book.py"), *extra]
     elif what == "bench":
         cmd = [str(PY), str(ROOT / "benchmarks" / "bench.py"), *extra]
+    elif what == "store":
+        cmd = [str(PY), str(ROOT / "tools" / "run_notebooks.py"), *extra]
     elif what == "lab":
-        cmd = [str(PY), "-m", "jupyter", "lab", str(ROOT / "notebooks"), *extra]
+        # The repository's root is Lab's root (the notebooks, helpers/ and data/ side by
+        # side); it opens on notebook 01.
+        cmd = [
+            str(PY),
+            "-m",
+            "jupyter",
+            "lab",
+            f"--ServerApp.root_dir={ROOT}",
+            "--LabApp.default_url=/lab/tree/notebooks/01_the_algorithm.ipynb",
+            *extra,
+        ]
         if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
             cmd.append("--allow-root")  # JupyterLab refuses to start as root without it
+        if os.name == "posix":
+            # Become JupyterLab (same process id): Ctrl-C or `kill PID` of what the user
+            # started stops the server; a child process would outlive this one.
+            os.chdir(ROOT)
+            os.execve(cmd[0], cmd, env)
     else:
         cmd = [
             str(PY),

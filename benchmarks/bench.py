@@ -16,12 +16,13 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
+from harness import ITERATIONS, lloyd_row, machine
 from sklearn.cluster import MiniBatchKMeans, kmeans_plusplus
 from sklearn.datasets import load_sample_image, make_blobs
 from sklearn.metrics import silhouette_score as sk_silhouette_score
 
 import helpers
-from helpers.speed import ITERATIONS, interleaved, lloyd_row, machine
+from helpers.course.measure import interleaved
 
 
 def workloads(quick: bool):

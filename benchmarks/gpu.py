@@ -1,4 +1,4 @@
-"""One Lloyd step on a GPU through PyTorch (helpers.array_api) against its floor.
+"""One Lloyd step on a GPU through PyTorch (helpers.scale.array_api) against its floor.
 
     python3 benchmarks/gpu.py            # needs PyTorch with CUDA: 10,000,000 x 64, k=1024
     python3 benchmarks/gpu.py --device cpu --n 200000   # the same code on PyTorch's CPU
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 
-from helpers.speed import torch_agrees_with_numpy, torch_lloyd_vs_matmul
+from helpers.course.measure import torch_agrees_with_numpy, torch_lloyd_vs_matmul
 
 
 def main():
@@ -37,7 +37,7 @@ def main():
     print(f"device: {name}, PyTorch {torch.__version__}")
     print(f"| {args.n:,} x {args.d}, k={args.k}, float32 | ms |")
     print("|---|---|")
-    print(f"| Lloyd step (helpers.array_api) | {step_ms:.1f} |")
+    print(f"| Lloyd step (helpers.scale.array_api) | {step_ms:.1f} |")
     print(f"| floor: X @ C.T, same blocks | {floor_ms:.1f} |")
     print(f"| step / floor | {step_ms / floor_ms:.2f}x |")
     for key, value in torch_agrees_with_numpy(args.device).items():

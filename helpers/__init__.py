@@ -1,44 +1,51 @@
-"""Shared core of the K-Means from Scratch notebooks.
+"""K-Means from Scratch: the package every notebook imports.
 
 >>> import helpers
 >>> centroids, labels = helpers.kmeans(X, k=4)
+
+Where things are (list ``helpers/`` and read in this order):
+
+- ``kmeans.py``      the algorithm, as notebook 01 builds it: assign, update, the loop;
+- ``engine.py``      the fast pass the loop calls, as notebook 10 builds it;
+- ``validation.py``  the input checks every entry point shares;
+- ``exercises/``     worked solutions of the exercises, and the checkers;
+- ``course/``        the course's tooling: data, figures, sliders, experiments, measuring;
+- ``scale/``         the same algorithm on a Dask cluster and on any array library.
+
+Importing it is quick and changes nothing: scikit-learn, matplotlib and SciPy load only
+when a function that needs them runs.
 """
 
-from helpers.data import course_data, failure_cases, load_old_faithful
+from helpers.course.data import course_data, failure_cases, load_old_faithful
+from helpers.exercises.minibatch import minibatch_kmeans, minibatch_update
+from helpers.exercises.mixture import em_gmm, soft_assign, soft_kmeans
+from helpers.exercises.quantize import quantize
+from helpers.exercises.silhouette import silhouette_samples, silhouette_score
 from helpers.kmeans import (
     Step,
     assign,
-    check_data,
     inertia,
     init_centroids,
     kmeans,
     kmeans_pp_init,
     kmeans_steps,
     lloyd_steps,
-    nearest_centroid,
     update,
 )
-from helpers.minibatch import minibatch_kmeans, minibatch_update
-from helpers.mixture import em_gmm, soft_assign, soft_kmeans
-from helpers.quantize import quantize
-from helpers.silhouette import silhouette_samples, silhouette_score
 
 __all__ = [
     "Step",
     "assign",
-    "check_data",
     "course_data",
+    "em_gmm",
     "failure_cases",
-    "load_old_faithful",
     "inertia",
     "init_centroids",
     "kmeans",
     "kmeans_pp_init",
     "kmeans_steps",
     "lloyd_steps",
-    "nearest_centroid",
-    "update",
-    "em_gmm",
+    "load_old_faithful",
     "minibatch_kmeans",
     "minibatch_update",
     "quantize",
@@ -46,4 +53,5 @@ __all__ = [
     "silhouette_score",
     "soft_assign",
     "soft_kmeans",
+    "update",
 ]

@@ -1,4 +1,4 @@
-"""Unit tests of the core against scikit-learn and against answers worked out by hand."""
+"""helpers/kmeans.py, the algorithm: against scikit-learn and answers worked out by hand."""
 
 import doctest
 import importlib
@@ -11,7 +11,7 @@ from sklearn.datasets import load_digits, load_iris, make_blobs
 
 import helpers
 
-core = importlib.import_module("helpers.kmeans")  # the module; helpers.kmeans is the function
+core = importlib.import_module("helpers.kmeans")  # the module (helpers.kmeans is the function)
 
 
 def toy():
@@ -155,6 +155,8 @@ def test_steps_history_is_consistent_with_kmeans():
     assert all(b <= a for a, b in zip(inertias, inertias[1:]))  # Lloyd never goes uphill
     for prev, nxt in zip(steps, steps[1:]):
         np.testing.assert_array_equal(prev.new_centroids, nxt.centroids)
+    assert [s.converged for s in steps] == [False] * (len(steps) - 1) + [True]
+    np.testing.assert_array_equal(steps[-1].labels, steps[-2].labels)
 
 
 def test_n_init_keeps_the_best_start():
@@ -203,161 +205,6 @@ def test_far_from_origin_gives_same_labels(offset):
     np.testing.assert_array_equal(helpers.assign(X + offset, near[0] + offset), near[1])
 
 
-def test_naive_identity_fails_far_from_origin():
-    # Why the guard matters: without centring, the identity mislabels shifted data.
-    X, _ = helpers.course_data()
-    C, labels = helpers.kmeans(X, 4, seed=0)
-    naive, _ = helpers.nearest_centroid(X + 1e9, C + 1e9, shift=np.zeros(2))  # no centring
-    assert (naive != labels).mean() > 0.1
-    guarded, _ = helpers.nearest_centroid(X + 1e9, C + 1e9)  # centred on the centroids' mean
-    np.testing.assert_array_equal(guarded, labels)
-
-
-# ---------------------------------------------------------------- bad input, clear errors
-X_OK = np.arange(20.0).reshape(10, 2)
-
-
-@pytest.mark.parametrize(
-    "kwargs, message",
-    [
-        (dict(k=0), r"k must be an integer in \[1, n_samples=10\], got 0"),
-        (dict(k=11), r"k must be an integer in \[1, n_samples=10\], got 11"),
-        (dict(k=2.5), r"k must be an integer in \[1, n_samples=10\], got 2.5"),
-        (dict(k=True), r"k must be an integer .* got True"),
-        (
-            dict(init="kmeans++"),
-            r"init must be 'random', 'k-means\+\+' or an array .* got 'kmeans\+\+'",
-        ),
-        (
-            dict(init=np.zeros((3, 2))),
-            r"init array must have shape \(k, n_features\)=\(2, 2\), got shape \(3, 2\)",
-        ),
-        (dict(init=np.array([[0, np.nan], [1, 1]])), r"init contains NaN or infinity \(row 0\)"),
-        (dict(n_init=0), r"n_init must be an integer >= 1, got 0"),
-        (dict(max_iter=0), r"max_iter must be an integer >= 1, got 0"),
-        (dict(tol=-1.0), r"tol must be a finite number >= 0, got -1.0"),
-        (dict(tol=float("nan")), r"tol must be a finite number >= 0, got nan"),
-        (dict(seed=-1), r"seed must be a non-negative integer, got -1"),
-        (dict(seed="abc"), r"seed must be a non-negative integer, got 'abc'"),
-    ],
-)
-def test_bad_parameters_raise_clear_errors(kwargs, message):
-    args = dict(k=2) | kwargs
-    with pytest.raises(ValueError, match=message):
-        helpers.kmeans(X_OK, args.pop("k"), **args)
-
-
-@pytest.mark.parametrize(
-    "X, message",
-    [
-        (
-            np.arange(5.0),
-            r"X must be a 2-D array of shape \(n_samples, n_features\), got shape \(5,\)",
-        ),
-        (np.zeros((0, 2)), r"X must not be empty, got shape \(0, 2\)"),
-        (np.zeros((3, 0)), r"X must not be empty, got shape \(3, 0\)"),
-        ([["a", "b"], ["c", "d"]], r"X must hold numbers, got dtype <U1"),
-        (np.array([[1, None], [2, 3]]), r"X must hold numbers, got dtype object"),
-        (np.array([[1j, 2], [3, 4]]), r"X must hold real numbers"),
-        (np.array([[0.0, 1], [2, 3], [np.nan, 1]]), r"X contains NaN or infinity \(row 2\)"),
-        (np.array([[0.0, 1], [np.inf, 3], [1, 1]]), r"X contains NaN or infinity \(row 1\)"),
-    ],
-)
-def test_bad_data_raise_clear_errors(X, message):
-    with pytest.raises(ValueError, match=message):
-        helpers.kmeans(X, 1)
-
-
-def test_public_steps_check_their_input():
-    with pytest.raises(ValueError, match=r"centroids must have n_features=2 columns like X"):
-        helpers.assign(X_OK, np.zeros((2, 3)))
-    with pytest.raises(ValueError, match=r"k must be an integer in \[1, n_samples=10\], got 20"):
-        helpers.kmeans_pp_init(X_OK, 20)
-    with pytest.raises(ValueError, match=r"X contains NaN"):
-        helpers.kmeans_steps(np.full((3, 2), np.nan), 2)
-
-
 def test_docstring_examples():
     result = doctest.testmod(core, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 4 and result.failed == 0
-
-
-def test_many_blocks_on_threads_give_the_same_answer(monkeypatch):
-    import helpers.blocks
-
-    X, _ = make_blobs(n_samples=3000, centers=6, n_features=5, random_state=0)
-    C0 = X[:6]
-    one_block = helpers.kmeans(X, 6, init=C0, tol=0)
-    monkeypatch.setattr(helpers.blocks, "CHUNK_FLOATS", 600)  # 100 rows per chunk: 30 chunks
-    monkeypatch.setattr(helpers.blocks, "MIN_ROWS", 1)
-    monkeypatch.setattr(helpers.blocks, "BLOCK_FLOATS", 6)  # and many blocks per chunk
-    assert helpers.blocks.rows_per_chunk(5, len(X)) == 100
-    many_blocks = helpers.kmeans(X, 6, init=C0, tol=0)
-    np.testing.assert_array_equal(one_block[1], many_blocks[1])
-    np.testing.assert_allclose(one_block[0], many_blocks[0], rtol=1e-12)
-    sk = KMeans(6, init=C0, n_init=1, tol=0, algorithm="lloyd").fit(X)
-    np.testing.assert_array_equal(many_blocks[1], sk.labels_)
-
-
-def test_float32_agrees_with_sklearn_float32():
-    X, _ = make_blobs(n_samples=5000, centers=8, n_features=10, random_state=1)
-    X = X.astype(np.float32)
-    C0 = X[:8]
-    ours_c, ours_l = helpers.kmeans(X, 8, init=C0, tol=0)
-    sk = KMeans(8, init=C0, n_init=1, tol=0, algorithm="lloyd").fit(X)
-    assert ours_c.dtype == np.float32
-    assert (ours_l == sk.labels_).mean() > 0.999
-    np.testing.assert_allclose(ours_c, sk.cluster_centers_, rtol=1e-4, atol=1e-4)
-
-
-def test_map_blocks_keeps_order_and_raises_a_threads_error(monkeypatch):
-    import helpers.blocks
-
-    monkeypatch.setattr(helpers.blocks, "N_THREADS", 3)
-    monkeypatch.setattr(helpers.blocks, "_pool", None)  # a fresh pool of 2 helper threads
-    assert helpers.blocks.map_blocks(lambda a, b: (a, b), 10, 3) == [
-        (0, 3),
-        (3, 6),
-        (6, 9),
-        (9, 10),
-    ]
-
-    def fail_on_last(start, stop):
-        if stop == 10:
-            raise RuntimeError("block 9:10 failed")
-        return start
-
-    with pytest.raises(RuntimeError, match="block 9:10 failed"):
-        helpers.blocks.map_blocks(fail_on_last, 10, 3)
-
-
-def test_fused_step_on_the_prepared_copy_equals_assign_then_update():
-    X, _ = make_blobs(n_samples=2000, centers=5, n_features=3, random_state=2)
-    X = X + 1e6  # far from the origin: the prepared copy is centred
-    C = X[:5].copy()
-    shift = X.mean(axis=0)
-    Xa = helpers.blocks.centred_block(X, 0, len(X), shift)
-    labels, sums, counts, score = core.lloyd_step(Xa, C - shift, with_inertia=True)
-    np.testing.assert_array_equal(labels, helpers.assign(X, C))
-    np.testing.assert_array_equal(counts, np.bincount(labels, minlength=5))
-    np.testing.assert_allclose(sums / counts[:, None] + shift, helpers.update(X, labels, C))
-    np.testing.assert_allclose(score, helpers.inertia(X, C, labels), rtol=1e-9)
-
-
-def test_limited_threads_keeps_the_core_on_the_calling_thread(monkeypatch):
-    import threading
-
-    import helpers.blocks
-
-    monkeypatch.setattr(helpers.blocks, "N_THREADS", 4)
-    seen = set()
-
-    def record(start, stop):
-        seen.add(threading.get_ident())
-        return start
-
-    with helpers.blocks.limited_threads(1):
-        assert helpers.blocks.n_threads() == 1
-        assert helpers.blocks.map_blocks(record, 100, 10) == list(range(0, 100, 10))
-    assert seen == {threading.get_ident()}
-    assert helpers.blocks.n_threads() == 4  # only inside the block

@@ -35,6 +35,16 @@ def chapter_info(path: Path) -> tuple[str, str]:
     return title, " ".join(goal.group(1).split()) if goal else ""
 
 
+def goal_html(goal: str) -> str:
+    """A chapter's goal line, Markdown rendered (code, emphasis); a one-letter formula such
+    as ``$k$`` becomes an italic letter, so the contents page needs no MathJax."""
+    import mistune
+
+    body = mistune.create_markdown(escape=True)(goal).strip()
+    body = re.sub(r"^<p>(.*)</p>$", r"\1", body, flags=re.S)
+    return re.sub(r"\$([A-Za-z])\$", r"<i>\1</i>", body)
+
+
 def gifs_as_html(nb):
     """nbconvert's HTML templates drop image/gif outputs: show them as <img> tags instead."""
     for cell in nb.cells:
@@ -80,7 +90,7 @@ def build(out: Path) -> list[Path]:
         page.write_text(body)
         pages.append(page)
     items = "\n".join(
-        f'<li><a href="{p.stem}.html">{html.escape(t)}</a><br><small>{html.escape(g)}</small></li>'
+        f'<li><a href="{p.stem}.html">{html.escape(t)}</a><br><small>{goal_html(g)}</small></li>'
         for p, t, g in chapters
     )
     (out / "index.html").write_text(f"""<!doctype html>

@@ -1,0 +1,416 @@
+"""The fast engine under ``helpers/kmeans.py``: one Lloyd pass over X, in blocks, on threads.
+
+``helpers/kmeans.py`` is the algorithm. Once per iteration its loop makes one call here,
+``Lloyd.step``, which does the assignment and the update together in one pass over X and
+gives back the labels and the new centroids: the same answer as ``assign`` then ``update``
+(tests check it), only faster and in bounded memory. Notebook 10 (making it fast) builds
+each piece and measures it:
+
+====================================  ==============================================
+notebook 10, section                  here
+====================================  ==============================================
+2. the dot-product identity           ``augment``: ``[x, 1] . [-2c, ||c||^2]`` is
+                                      ``||c||^2 - 2 x.c``, all pairs in one product
+3. blocks of rows                     ``nearest_in_chunk``: one (rows, k) buffer, reused
+4. the update without a loop          ``cluster_sums``: bincount or a sparse product
+5. float32                            every array keeps X's dtype
+6. threads                            ``map_chunks``: a chunk of rows per thread
+7. prepare once                       ``Lloyd(X)``: ``[x - mean, 1]`` made once per fit
+8. where the rest of the time goes    ``fused_pass``: labels, sums and counts per chunk
+empty clusters (notebook 01)          ``farthest_first`` and ``fill_empty``
+====================================  ==============================================
+
+Sizes and threads are arguments (``n_threads``, ``chunk_rows``, ``block_rows``); their
+defaults come from the constants below and from ``default_threads``. Inner functions
+assume checked input: the checks happen once, in ``helpers/kmeans.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+import numpy as np
+
+BLOCK_FLOATS = 2**18  # numbers in one distance block: 2 MiB in float64, fits in cache
+CHUNK_FLOATS = 2**20  # numbers in one thread's chunk of X: 8 MiB in float64
+MIN_ROWS = 4096  # below this many rows per chunk, a thread costs more than it saves
+THREADS_VARIABLE = "KMEANS_THREADS"  # environment variable: how many threads to use
+
+
+# --------------------------------------------------------------------------- threads
+def default_threads() -> int:
+    """Threads to use: ``$KMEANS_THREADS`` if set, else the cores this process may run on."""
+    value = os.environ.get(THREADS_VARIABLE)
+    if value is not None:
+        if not value.strip().isdigit() or int(value) < 1:
+            raise ValueError(f"{THREADS_VARIABLE} must be an integer >= 1, got {value!r}")
+        return int(value)
+    try:
+        return len(os.sched_getaffinity(0))  # respects taskset, cgroups' cpusets
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _helpers_pool(n: int) -> ThreadPoolExecutor:
+    """A shared pool with at least ``n`` threads (made, or made larger, on first need)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool._max_workers < n:
+            _pool = ThreadPoolExecutor(n, thread_name_prefix="kmeans")
+        return _pool
+
+
+_blas_lock = threading.Lock()
+_blas_users = 0
+_blas_limiter = None
+_blas_controller = None
+
+
+def _threadpool_controller():
+    """threadpoolctl's view of the BLAS libraries loaded (made once), or False without it."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # it comes with scikit-learn; without it, BLAS is left alone
+        return False
+    return ThreadpoolController()
+
+
+@contextmanager
+def blas_on_one_thread():
+    """Hold BLAS to one thread while our own threads run (else they fight for the cores).
+
+    BLAS's thread count is one setting for the whole process, so concurrent fits share
+    one limit: the first to enter sets it, the last to leave restores what was there.
+    """
+    global _blas_users, _blas_limiter, _blas_controller
+    with _blas_lock:
+        if _blas_users == 0:
+            if _blas_controller is None:
+                _blas_controller = _threadpool_controller()
+            if _blas_controller is not False:
+                _blas_limiter = _blas_controller.limit(limits=1, user_api="blas")
+        _blas_users += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0 and _blas_limiter is not None:
+                _blas_limiter.restore_original_limits()
+                _blas_limiter = None
+
+
+def map_chunks(fn, n: int, rows: int, n_threads: int | None = None) -> list:
+    """``[fn(start, stop) for each chunk of rows]``, the chunks shared out over threads.
+
+    The calling thread works too: it and ``n_threads - 1`` pool threads each take the
+    next chunk not yet taken until none is left. NumPy's matrix product, argmin and
+    bincount release Python's GIL, so the chunks really run at the same time.
+    """
+    starts = range(0, n, rows)
+    threads = min(n_threads or default_threads(), len(starts))
+    if threads <= 1:
+        return [fn(s, min(s + rows, n)) for s in starts]
+    results = [None] * len(starts)
+    todo = iter(range(len(starts)))
+    lock = threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                i = next(todo, None)
+            if i is None:
+                return
+            results[i] = fn(starts[i], min(starts[i] + rows, n))
+
+    pool = _helpers_pool(threads - 1)
+    with blas_on_one_thread():
+        helpers = [pool.submit(worker) for _ in range(threads - 1)]
+        worker()
+        for future in helpers:
+            future.result()  # re-raises a helper's error here
+    return results
+
+
+def rows_per_chunk(d: int, n: int, n_threads: int) -> int:
+    """Rows per thread task: about CHUNK_FLOATS numbers of X, but small enough that the n
+    rows give every thread a chunk (and never under MIN_ROWS)."""
+    return max(MIN_ROWS, min(CHUNK_FLOATS // (d + 1), -(-n // n_threads)))
+
+
+def rows_per_block(k: int) -> int:
+    """Rows per distance block: a (rows, k) distance matrix of about BLOCK_FLOATS numbers."""
+    return max(256, BLOCK_FLOATS // max(1, k))
+
+
+# --------------------------------------------------------------------------- the identity
+def augment(centroids: np.ndarray, dtype) -> np.ndarray:
+    """``[-2 c, ||c||^2]`` per row: with a column of ones appended to x, one matrix product
+    gives ``||c||^2 - 2 x.c`` for every pair, the part of ``||x - c||^2`` that depends on c.
+
+    Returns an array of shape (k, n_features + 1)."""
+    c_sq = np.einsum("ij,ij->i", centroids, centroids)
+    return np.hstack([-2.0 * centroids, c_sq[:, None]]).astype(dtype, copy=False)
+
+
+def centred_with_ones(X: np.ndarray, shift) -> np.ndarray:
+    """``[x - shift, 1]`` for every row of X, shape (n_samples, n_features + 1), X's dtype.
+
+    Centring keeps the identity accurate far from the origin (notebook 01)."""
+    n, d = X.shape
+    out = np.empty((n, d + 1), dtype=X.dtype)
+    np.subtract(X, shift, out=out[:, :d])
+    out[:, d] = 1.0
+    return out
+
+
+def nearest_in_chunk(xa, c_aug, with_dist: bool, block_rows: int | None = None):
+    """Labels (and squared distances) of the rows of one prepared chunk.
+
+    ``xa`` holds ``[x - shift, 1]`` per row, ``c_aug`` is ``augment`` of the centred
+    centroids. The chunk is walked a block of rows at a time through one reused (rows, k)
+    buffer. Ties go to the lowest index, as with scikit-learn.
+
+    Returns
+    -------
+    labels : ndarray of shape (rows,)
+    sq_dist : ndarray of shape (rows,), or None unless ``with_dist``
+    """
+    n, k = len(xa), len(c_aug)
+    labels = np.empty(n, dtype=np.intp)
+    sq = np.empty(n, dtype=xa.dtype) if with_dist else None
+    rows = min(n, block_rows or rows_per_block(k))
+    buffer = np.empty((rows, k), dtype=xa.dtype)
+    c_aug_t = c_aug.T
+    for i in range(0, n, rows):
+        xb = xa[i : i + rows]
+        d = np.matmul(xb, c_aug_t, out=buffer[: len(xb)])  # ||c||^2 - 2 x.c, (rows, k)
+        lb = d.argmin(axis=1, out=labels[i : i + rows])
+        if with_dist:
+            x = xb[:, :-1]
+            sq[i : i + rows] = d[np.arange(len(d)), lb] + np.einsum("ij,ij->i", x, x)
+    if with_dist:
+        np.maximum(sq, 0, out=sq)  # rounding can dip just below zero
+    return labels, sq
+
+
+def nearest_centroid(X, centroids, shift=None, *, n_threads=None, chunk_rows=None, block_rows=None):
+    """Nearest centroid of every row of X and the squared distance to it, in bounded memory.
+
+    ``shift`` is subtracted from the rows of X and from the centroids before the identity
+    is used; by default the centroids' mean. Extra memory: a chunk and a block per thread.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    centroids : ndarray of shape (k, n_features)
+    shift : ndarray of shape (n_features,), optional
+
+    Returns
+    -------
+    labels : ndarray of shape (n_samples,); ties go to the lowest index
+    sq_dist : ndarray of shape (n_samples,), never negative
+    """
+    n, d = X.shape
+    shift = centroids.mean(axis=0) if shift is None else shift
+    c_aug = augment(centroids - shift, X.dtype)
+    threads = n_threads or default_threads()
+    labels = np.empty(n, dtype=np.intp)
+    sq_dist = np.empty(n, dtype=X.dtype)
+
+    def work(start, stop):
+        xa = centred_with_ones(X[start:stop], shift)
+        labels[start:stop], sq_dist[start:stop] = nearest_in_chunk(xa, c_aug, True, block_rows)
+
+    map_chunks(work, n, chunk_rows or rows_per_chunk(d, n, threads), threads)
+    return labels, sq_dist
+
+
+def sq_dist_to(X: np.ndarray, point: np.ndarray, *, n_threads=None) -> np.ndarray:
+    """``||x - point||^2`` for every row of X, shape (n_samples,), float64.
+
+    From the differences themselves (exact anywhere), a block of rows at a time on threads:
+    the heavy pass of each k-means++ draw."""
+    out = np.empty(X.shape[0])
+
+    def work(start, stop):
+        diff = X[start:stop] - point
+        out[start:stop] = np.einsum("ij,ij->i", diff, diff)
+
+    map_chunks(work, X.shape[0], max(1, BLOCK_FLOATS // X.shape[1]), n_threads)
+    return out
+
+
+# --------------------------------------------------------------------------- the update
+def cluster_sums(xb: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Sum of the rows of ``xb`` in each cluster, shape (k, n_features), in float64.
+
+    Measured (notebook 10, section 4): one weighted ``bincount`` per feature is fastest for
+    a couple of features; beyond that, a product with the sparse (k, rows) one-hot matrix of
+    the labels wins by 5x or more. Neither loops over clusters in Python.
+    """
+    rows, d = xb.shape
+    if d <= 4:
+        return np.stack([np.bincount(labels, weights=xb[:, j], minlength=k) for j in range(d)], 1)
+    import scipy.sparse as sp
+
+    onehot = sp.csr_matrix((np.ones(rows, xb.dtype), labels, np.arange(rows + 1)), shape=(rows, k))
+    return np.asarray(onehot.T @ xb, dtype=np.float64)
+
+
+def farthest_first(sq_dist: np.ndarray, m: int) -> np.ndarray:
+    """Indices of the ``m`` largest ``sq_dist`` (and any tied with the last), largest
+    first, ties to the lowest index: the order of a stable sort, without sorting all n."""
+    m = min(len(sq_dist), m)
+    threshold = np.partition(sq_dist, len(sq_dist) - m)[len(sq_dist) - m]
+    candidates = np.flatnonzero(sq_dist >= threshold)
+    return candidates[np.lexsort((candidates, -sq_dist[candidates]))]
+
+
+def fill_empty(empty, points, point_labels, sums, counts) -> None:
+    """Move the first usable candidate point into each empty cluster (in place).
+
+    ``points`` (and their clusters ``point_labels``) come farthest from their centroid
+    first. A point that is the last one left in its cluster is skipped (moving it would
+    empty that cluster); that skips at most one point per cluster, so ``len(empty) + k``
+    candidates always suffice. (Rows are indexed as ``a[i, ...]`` so that ``points`` and
+    ``sums`` may be arrays of any array-API library, see ``helpers.scale.array_api``.)
+    """
+    far = iter(range(points.shape[0]))
+    for cluster in empty:
+        i = next(i for i in far if counts[point_labels[i]] > 1)
+        old = int(point_labels[i])
+        sums[old, ...] -= points[i, ...]
+        counts[old] -= 1
+        sums[int(cluster), ...] = points[i, ...]
+        counts[cluster] = 1
+
+
+# --------------------------------------------------------------------------- one pass
+def fused_pass(
+    Xa, centroids, *, with_inertia=True, n_threads=None, chunk_rows=None, block_rows=None
+):
+    """Assignment and per-cluster sums in one pass: each chunk of X is read once.
+
+    Parameters
+    ----------
+    Xa : ndarray of shape (n_samples, n_features + 1), ``[x - shift, 1]`` per row
+    centroids : ndarray of shape (k, n_features), centred the same way (``c - shift``)
+
+    Returns
+    -------
+    labels : ndarray of shape (n_samples,)
+    sums : ndarray of shape (k, n_features), float64: per-cluster sums of ``x - shift``
+    counts : ndarray of shape (k,), int
+    inertia : float (from the identity), or None unless ``with_inertia``
+    """
+    n, k = Xa.shape[0], centroids.shape[0]
+    threads = n_threads or default_threads()
+    labels = np.empty(n, dtype=np.intp)
+    c_aug = augment(centroids, Xa.dtype)
+
+    def work(start, stop):
+        xa = Xa[start:stop]
+        lb, sq = nearest_in_chunk(xa, c_aug, with_inertia, block_rows)
+        labels[start:stop] = lb
+        total = float(sq.sum(dtype=np.float64)) if with_inertia else 0.0
+        # Summing the whole chunk, its column of ones too, gives the counts for free.
+        return cluster_sums(xa, lb, k), total
+
+    rows = chunk_rows or rows_per_chunk(Xa.shape[1] - 1, n, threads)
+    parts = map_chunks(work, n, rows, threads)
+    sums = np.sum([p[0] for p in parts], axis=0)
+    counts = sums[:, -1].astype(np.intp)
+    inertia = sum(p[1] for p in parts) if with_inertia else None
+    return labels, sums[:, :-1], counts, inertia
+
+
+class Lloyd:
+    """X prepared once for a whole fit (notebook 10, section 7), then one call per iteration.
+
+    Holds ``[x - mean, 1]`` for every row (one copy of X, as scikit-learn also makes), and
+    works in those centred coordinates; what it returns is in X's own coordinates.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), float32 or float64, checked
+    n_threads, chunk_rows, block_rows : int, optional; defaults from this module
+    """
+
+    def __init__(self, X, *, n_threads=None, chunk_rows=None, block_rows=None):
+        self.shift = X.mean(axis=0)
+        self.Xa = centred_with_ones(X, self.shift)
+        self.dtype = X.dtype
+        self.sizes = dict(n_threads=n_threads or default_threads(), block_rows=block_rows)
+        self.sizes["chunk_rows"] = chunk_rows
+        self._last = (None, None)  # (centroids returned, the same centred): see _centred
+
+    def _centred(self, centroids):
+        """``centroids - shift``; for the centroids the last step returned, the exact
+        centred values it computed, so no digits are lost on the way back and forth."""
+        given, centred = self._last
+        if centroids is given:
+            return centred
+        return (centroids - self.shift).astype(self.dtype)
+
+    def step(self, centroids, with_inertia=True):
+        """One Lloyd iteration: ``update(X, assign(X, centroids), centroids)``, fused.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,), nearest centroid of every row
+        new_centroids : ndarray of shape (k, n_features), means of the clusters; an empty
+            cluster takes the point farthest from its own centroid
+        inertia : float of ``(centroids, labels)``, or None unless ``with_inertia``
+        """
+        c = self._centred(centroids)
+        labels, sums, counts, score = fused_pass(
+            self.Xa, c, with_inertia=with_inertia, **self.sizes
+        )
+        empty = np.flatnonzero(counts == 0)
+        if len(empty):  # rare: exact distances to their own centroid, farthest first
+            x = self.Xa[:, :-1]
+            diff = x - c[labels]
+            far = farthest_first(np.einsum("ij,ij->i", diff, diff), len(empty) + len(c))
+            fill_empty(empty, x[far], labels[far], sums, counts)
+        new = (sums / counts[:, None]).astype(self.dtype)
+        new_centroids = new + self.shift
+        self._last = (new_centroids, new)
+        return labels, new_centroids, score
+
+    def assign(self, centroids) -> np.ndarray:
+        """Nearest centroid of every row, shape (n_samples,)."""
+        c_aug = augment(self._centred(centroids), self.dtype)
+        labels = np.empty(len(self.Xa), dtype=np.intp)
+
+        def work(start, stop):
+            labels[start:stop] = nearest_in_chunk(
+                self.Xa[start:stop], c_aug, False, self.sizes["block_rows"]
+            )[0]
+
+        self._map(work)
+        return labels
+
+    def inertia(self, centroids, labels) -> float:
+        """Sum of squared distances of every row to its centroid, from the differences
+        themselves (exact to rounding), a chunk at a time."""
+        c = self._centred(centroids)
+
+        def work(start, stop):
+            diff = self.Xa[start:stop, :-1] - c[labels[start:stop]]
+            return float(np.einsum("ij,ij->", diff, diff, dtype=np.float64))
+
+        return float(sum(self._map(work)))
+
+    def _map(self, work):
+        n, d1 = self.Xa.shape
+        threads = self.sizes["n_threads"]
+        rows = self.sizes["chunk_rows"] or rows_per_chunk(d1 - 1, n, threads)
+        return map_chunks(work, n, rows, threads)

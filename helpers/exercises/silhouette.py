@@ -1,0 +1,91 @@
+"""The silhouette coefficient (Rousseeuw, 1987), computed in row blocks.
+
+For a point in cluster A, with ``a`` its mean distance to the other points of A and ``b``
+its mean distance to the points of the nearest other cluster,
+
+    s = (b - a) / max(a, b),
+
+between -1 (probably in the wrong cluster) and 1 (well inside its own). A point alone in
+its cluster scores 0. Distances here are Euclidean, not squared.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from helpers.engine import map_chunks
+from helpers.validation import check_data, check_labels
+
+# Rows per block: keeps each thread's (block, n_samples) distance matrix near 16 MiB.
+_BLOCK_FLOATS = 2**21
+
+
+def _check_labels(X, labels):
+    labels = check_labels(labels, X)
+    names, codes = np.unique(labels, return_inverse=True)
+    n_labels = len(names)
+    if not 2 <= n_labels <= X.shape[0] - 1:
+        raise ValueError(
+            f"the number of distinct labels must be in [2, n_samples - 1={X.shape[0] - 1}], "
+            f"got {n_labels}"
+        )
+    return codes, n_labels
+
+
+def silhouette_samples(X, labels) -> np.ndarray:
+    """Silhouette coefficient of every sample.
+
+    Each block of rows gets its distances to all points (one matrix product, through the
+    dot-product identity on centred data), then per-cluster sums of those distances with
+    a second product by the one-hot label matrix. Memory: one (block, n) matrix.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    labels : array-like of shape (n_samples,), with 2 to n_samples - 1 distinct values
+
+    Returns
+    -------
+    s : ndarray of shape (n_samples,), values in [-1, 1]
+
+    Examples
+    --------
+    >>> silhouette_samples([[0.0], [1.0], [9.0], [10.0]], [0, 0, 1, 1]).round(3)
+    array([0.889, 0.875, 0.875, 0.889])
+    """
+    X = check_data(X).astype(np.float64, copy=False)
+    codes, k = _check_labels(X, labels)
+    n = X.shape[0]
+    X = X - X.mean(axis=0)  # centring keeps the identity accurate
+    sq_norms = np.einsum("ij,ij->i", X, X)
+    onehot = np.zeros((n, k))
+    onehot[np.arange(n), codes] = 1.0
+    counts = onehot.sum(axis=0)
+    s = np.empty(n)
+
+    def work(start, stop):
+        d2 = X[start:stop] @ X.T  # in place from here on: one (block, n) array per thread
+        d2 *= -2.0
+        d2 += sq_norms[start:stop, None]
+        d2 += sq_norms[None, :]
+        np.maximum(d2, 0, out=d2)
+        d2[np.arange(stop - start), np.arange(start, stop)] = 0.0  # exact zero to itself
+        sums = np.sqrt(d2, out=d2) @ onehot  # (block, k): summed distance to each cluster
+        own = codes[start:stop]
+        rows = np.arange(stop - start)
+        own_count = counts[own]
+        a = sums[rows, own] / np.maximum(own_count - 1, 1)
+        mean_to = sums / counts
+        mean_to[rows, own] = np.inf
+        b = mean_to.min(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            s_block = (b - a) / np.maximum(a, b)
+        s[start:stop] = np.where(own_count > 1, np.nan_to_num(s_block), 0.0)
+
+    map_chunks(work, n, max(1, _BLOCK_FLOATS // n))  # blocks of rows, on threads
+    return s
+
+
+def silhouette_score(X, labels) -> float:
+    """Mean silhouette coefficient over all samples (see ``silhouette_samples``)."""
+    return float(np.mean(silhouette_samples(X, labels)))

@@ -1,0 +1,127 @@
+"""The Lloyd step on any array library: NumPy, CuPy, PyTorch (CPU or GPU), ...
+
+Written against the Python array API standard (https://data-apis.org/array-api/), through
+``array-api-compat``: ``xp = array_namespace(X)`` is the library X comes from, and every
+call goes through ``xp``, so the same ``assign`` / ``update`` run wherever X lives (a
+PyTorch tensor on a GPU stays there). NumPy input goes to the NumPy core instead.
+
+The standard has no scatter-add (adding each row into the slot its label names), which
+the update step needs. That one operation is isolated in ``cluster_sums``, one line per
+library: ``np.bincount`` / a sparse product (the core), ``Tensor.index_add_`` (PyTorch),
+``cupyx.scatter_add`` (CuPy), and a one-hot matrix product as the portable fallback.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from array_api_compat import (
+    array_namespace,
+    device,
+    is_cupy_namespace,
+    is_numpy_namespace,
+    is_torch_namespace,
+)
+
+from helpers import engine
+from helpers.engine import fill_empty, nearest_centroid
+from helpers.kmeans import update as numpy_update
+
+BLOCK_FLOATS = 2**26  # distance numbers per block: 256 MiB in float32, little for a GPU
+
+
+def _rows(n: int, k: int, block_floats: int) -> int:
+    return max(1, min(n, block_floats // max(1, k)))
+
+
+def assign(X, centroids, *, block_floats: int = BLOCK_FLOATS):
+    """Index of the nearest centroid for every row, in X's own library and device.
+
+    The core's recipe: centre on the centroids' mean (accuracy far from the origin), then
+    ``||c||^2 - 2 x.c`` by one matrix product per block of rows, and its argmin.
+
+    Parameters
+    ----------
+    X : array of shape (n, d), any array-API library
+    centroids : array of shape (k, d), same library, device and dtype
+
+    Returns
+    -------
+    labels : integer array of shape (n,)
+    """
+    xp = array_namespace(X, centroids)
+    if is_numpy_namespace(xp):
+        return nearest_centroid(X, centroids)[0]  # the engine itself: threads, reused buffers
+    shift = xp.mean(centroids, axis=0)
+    C = centroids - shift
+    minus_2c_t = -2 * C.T  # (d, k)
+    c_sq = xp.sum(C * C, axis=1)  # (k,)
+    n, k = X.shape[0], C.shape[0]
+    rows = _rows(n, k, block_floats)
+    parts = []
+    for start in range(0, n, rows):
+        scores = (X[start : start + rows, :] - shift) @ minus_2c_t + c_sq  # (rows, k)
+        parts.append(xp.argmin(scores, axis=1))
+    return xp.concat(parts) if len(parts) > 1 else parts[0]
+
+
+def cluster_sums(X, labels, k: int, *, block_floats: int = BLOCK_FLOATS):
+    """Sum of the rows of X in each of the k clusters, shape (k, d): the scatter-add.
+
+    One small helper per library, because the array API standard has none.
+    """
+    xp = array_namespace(X, labels)
+    if is_numpy_namespace(xp):
+        return engine.cluster_sums(X, labels, k).astype(X.dtype)
+    out = xp.zeros((k, X.shape[1]), dtype=X.dtype, device=device(X))
+    if is_torch_namespace(xp):
+        return out.index_add_(0, labels, X)
+    if is_cupy_namespace(xp):
+        import cupyx
+
+        cupyx.scatter_add(out, labels, X)
+        return out
+    # Portable: the (rows, k) one-hot matrix of the labels, times X, a block at a time.
+    ids = xp.arange(k, device=device(X))
+    rows = _rows(X.shape[0], k, block_floats)
+    for start in range(0, X.shape[0], rows):
+        onehot = xp.astype(labels[start : start + rows, None] == ids, X.dtype)
+        out = out + onehot.T @ X[start : start + rows, :]
+    return out
+
+
+def update(X, labels, centroids):
+    """Every centroid to the mean of its rows; an empty cluster takes the row farthest
+    from its own centroid, as the core does (never NaN).
+
+    Parameters
+    ----------
+    X : array of shape (n, d); labels : integer array of shape (n,)
+    centroids : array of shape (k, d), the ones ``labels`` came from
+
+    Returns
+    -------
+    new_centroids : array of shape (k, d), X's library and device
+    """
+    xp = array_namespace(X, labels, centroids)
+    if is_numpy_namespace(xp):
+        return numpy_update(X, labels, centroids)
+    k = centroids.shape[0]
+    sums = cluster_sums(X, labels, k)
+    ones = xp.ones((X.shape[0], 1), dtype=X.dtype, device=device(X))
+    counts = cluster_sums(ones, labels, k)[:, 0]
+    if bool(xp.any(counts == 0)):  # rare: the core's own fill_empty, a few rows at a time
+        counts = np.asarray([int(c) for c in counts])
+        empty = [j for j in range(k) if counts[j] == 0]
+        diff = X - xp.take(centroids, labels, axis=0)
+        order = xp.argsort(xp.sum(diff * diff, axis=1), descending=True, stable=True)
+        far = order[: len(empty) + k]  # enough candidates, see fill_empty
+        far_labels = [int(j) for j in xp.take(labels, far)]
+        fill_empty(empty, xp.take(X, far, axis=0), far_labels, sums, counts)
+        counts = xp.asarray(counts, dtype=X.dtype, device=device(X))
+    return sums / counts[:, None]
+
+
+def lloyd_step(X, centroids):
+    """One Lloyd iteration in X's library: ``labels, new_centroids``."""
+    labels = assign(X, centroids)
+    return labels, update(X, labels, centroids)

@@ -1,0 +1,56 @@
+"""helpers.scale.array_api: the same Lloyd step on NumPy and on array-api-strict (the standard only)."""
+
+import array_api_strict as xps
+import numpy as np
+import pytest
+from sklearn.datasets import make_blobs
+
+import helpers
+from helpers.scale import array_api
+
+
+def to_numpy(a):
+    return np.from_dlpack(a)
+
+
+@pytest.fixture
+def data():
+    X, _ = make_blobs(n_samples=2_000, centers=5, n_features=4, random_state=0)
+    return X + 1e6, X[:5] + 1e6  # far from the origin: the centring matters
+
+
+def test_numpy_input_goes_to_the_core(data):
+    X, C = data
+    labels, new = array_api.lloyd_step(X, C)
+    np.testing.assert_array_equal(labels, helpers.assign(X, C))
+    np.testing.assert_array_equal(new, helpers.update(X, labels, C))
+
+
+@pytest.mark.parametrize("block_floats", [array_api.BLOCK_FLOATS, 7])
+def test_strict_array_api_gives_the_cores_answer(data, block_floats):
+    X, C = data
+    labels = array_api.assign(xps.asarray(X), xps.asarray(C), block_floats=block_floats)
+    np.testing.assert_array_equal(to_numpy(labels), helpers.assign(X, C))
+    sums = array_api.cluster_sums(xps.asarray(X), labels, 5, block_floats=block_floats)
+    expected = np.stack([X[helpers.assign(X, C) == j].sum(axis=0) for j in range(5)])
+    np.testing.assert_allclose(to_numpy(sums), expected, rtol=1e-12)
+
+
+def test_strict_update_fills_empty_clusters_like_the_core(data):
+    X, C = data
+    C = np.vstack([C, C[0] + 1e4])  # a sixth centroid far from every point: empty
+    labels, new = array_api.lloyd_step(xps.asarray(X), xps.asarray(C))
+    core_labels = helpers.assign(X, C)
+    assert np.bincount(core_labels, minlength=6)[5] == 0
+    np.testing.assert_array_equal(to_numpy(labels), core_labels)
+    np.testing.assert_allclose(to_numpy(new), helpers.update(X, core_labels, C), rtol=1e-12)
+    assert np.all(np.isfinite(to_numpy(new)))
+
+
+def test_strict_float32_stays_float32(data):
+    X, C = data
+    X32, C32 = (X - 1e6).astype(np.float32), (C - 1e6).astype(np.float32)
+    labels, new = array_api.lloyd_step(xps.asarray(X32), xps.asarray(C32))
+    assert new.dtype == xps.float32
+    core = helpers.update(X32, helpers.assign(X32, C32), C32)
+    np.testing.assert_allclose(to_numpy(new), core, rtol=1e-5, atol=1e-5)

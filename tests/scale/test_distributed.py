@@ -1,0 +1,141 @@
+"""helpers.scale.distributed on a small dask.distributed LocalCluster (2 worker processes)."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import helpers
+from helpers.scale import distributed as dk  # the dask extra is part of the test set
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def client():
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        with Client(cluster) as client:
+            yield client
+
+
+@pytest.fixture(scope="module")
+def blobs(client):
+    X = dk.make_blobs_dask(6_000, 5, centers=6, rows=1_000, std=2.0, seed=3).persist()
+    return X, X.compute()
+
+
+def test_same_answer_as_the_in_memory_core_from_the_same_start(blobs):
+    X, X_local = blobs
+    C0 = X_local[[0, 1000, 2000, 3000, 4000, 5000]]
+    result = dk.dask_kmeans(X, 6, init=C0, tol=0)
+    centroids, labels = helpers.kmeans(X_local, 6, init=C0, tol=0)
+    assert result.n_iter == len(helpers.kmeans_steps(X_local, 6, init=C0, tol=0))
+    np.testing.assert_allclose(result.centroids, centroids, rtol=1e-10, atol=1e-10)
+    np.testing.assert_array_equal(result.labels.compute(), labels)
+    assert result.inertia == pytest.approx(helpers.inertia(X_local, centroids, labels), rel=1e-9)
+
+
+def test_same_answer_with_tol_and_max_iter(blobs):
+    X, X_local = blobs
+    C0 = X_local[:6]
+    for kwargs in ({"tol": 1e-3}, {"tol": 0, "max_iter": 3}):
+        result = dk.dask_kmeans(X, 6, init=C0, **kwargs)
+        centroids, labels = helpers.kmeans(X_local, 6, init=C0, **kwargs)
+        np.testing.assert_allclose(result.centroids, centroids, rtol=1e-10, atol=1e-10)
+        # the inertia belongs to the centroids returned, also when stopped by max_iter
+        assert result.inertia == pytest.approx(
+            helpers.inertia(X_local, centroids, labels), rel=1e-9
+        )
+
+
+def test_empty_clusters_are_filled_as_in_memory(blobs):
+    X, X_local = blobs
+    C0 = np.vstack([X_local[:4], [[500.0] * 5, [-500.0] * 5]])  # two far centroids: empty
+    result = dk.dask_kmeans(X, 6, init=C0, tol=0, max_iter=1)
+    step = helpers.kmeans_steps(X_local, 6, init=C0, tol=0, max_iter=1)[0]
+    assert np.all(np.bincount(step.labels, minlength=6)[4:] == 0)  # two clusters were empty
+    assert np.all(np.isfinite(result.centroids))
+    np.testing.assert_allclose(result.centroids, step.new_centroids, rtol=1e-10, atol=1e-10)
+
+
+def test_kmeans_parallel_init_is_seeded_and_good(blobs):
+    X, X_local = blobs
+    a = dk.kmeans_parallel_init(X, 6, seed=1)
+    b = dk.kmeans_parallel_init(X, 6, seed=1)
+    np.testing.assert_array_equal(a, b)
+    assert a.shape == (6, 5) and len(np.unique(a, axis=0)) == 6
+    best = helpers.kmeans(X_local, 6, n_init=10, seed=0)
+    best_cost = helpers.inertia(X_local, *best)
+    start_cost = helpers.inertia(X_local, a, helpers.assign(X_local, a))
+    assert start_cost < 2 * best_cost  # a start near the optimum, before any Lloyd step
+
+
+def test_default_init_is_kmeans_parallel(blobs):
+    X, X_local = blobs
+    result = dk.dask_kmeans(X, 6, seed=2)
+    best = helpers.inertia(X_local, *helpers.kmeans(X_local, 6, n_init=10, seed=0))
+    assert result.inertia < 1.1 * best
+
+
+def test_bad_input_raises_clear_errors(blobs):
+    X, X_local = blobs
+    with pytest.raises(ValueError, match=r"X must be a 2-D dask array chunked by rows only"):
+        dk.dask_kmeans(X_local, 3)
+    with pytest.raises(ValueError, match=r"chunked by rows only"):
+        dk.dask_kmeans(X.rechunk((1_000, 2)), 3)
+    with pytest.raises(ValueError, match=r"init must be 'k-means\|\|' or an array"):
+        dk.dask_kmeans(X, 3, init="k-means++")
+    with pytest.raises(ValueError, match=r"init array must have shape \(k, n_features\)=\(3, 5\)"):
+        dk.dask_kmeans(X, 3, init=np.zeros((2, 5)))
+    with pytest.raises(ValueError, match=r"k must be an integer in \[1, n_samples=6000\]"):
+        dk.kmeans_parallel_init(X, 0)
+    with pytest.raises(ValueError, match=r"oversampling must be > 0"):
+        dk.kmeans_parallel_init(X, 3, oversampling=0)
+
+
+def test_only_the_scaling_chapter_needs_dask():
+    pattern = re.compile(r"^\s*(import dask|from dask)", re.M)
+    for path in sorted((ROOT / "helpers").rglob("*.py")):
+        if path.name != "distributed.py":
+            assert not pattern.search(path.read_text()), path.name
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        uses = bool(
+            re.search(r"import dask|from dask|helpers.scale import distributed", path.read_text())
+        )
+        assert uses == path.name.startswith("11_"), path.name
+
+
+def test_float32_stays_float32_and_agrees_to_its_rounding(blobs):
+    X, X_local = blobs
+    X32, X32_local = X.astype(np.float32), X_local.astype(np.float32)
+    C0 = X32_local[[0, 1000, 2000, 3000, 4000, 5000]]
+    result = dk.dask_kmeans(X32, 6, init=C0, tol=0, max_iter=10)
+    centroids, _ = helpers.kmeans(X32_local, 6, init=C0, tol=0, max_iter=10)
+    assert result.centroids.dtype == np.float32
+    np.testing.assert_allclose(result.centroids, centroids, rtol=1e-4, atol=1e-4)
+
+
+def test_weighted_lloyd_equals_lloyd_on_repeated_points():
+    rng = np.random.RandomState(0)
+    points = rng.normal(size=(40, 3))
+    weights = rng.randint(1, 5, size=40).astype(float)
+    start = points[:4].copy()
+    repeated = np.repeat(points, weights.astype(int), axis=0)
+    expected, _ = helpers.kmeans(repeated, 4, init=start, tol=0)
+    np.testing.assert_allclose(dk.weighted_lloyd(points, weights, start), expected, rtol=1e-12)
+
+
+def test_kmeans_parallel_sampling_draws_about_l_points_per_round(blobs):
+    X, X_local = blobs
+    candidate = X_local[:1]
+    phi = float(((X_local - candidate) ** 2).sum())
+    counts = [
+        sum(len(s) for s in dk._map(dk.chunk_sample, X, candidate, 12.0, phi, seed))
+        for seed in range(20)
+    ]
+    # sum over rows of min(1, l d^2 / phi) is l = 12 when no probability reaches 1
+    assert np.all(12.0 * ((X_local - candidate) ** 2).sum(axis=1) / phi < 1)
+    assert 10 < np.mean(counts) < 14

@@ -1,0 +1,86 @@
+"""helpers/validation.py: every bad input gets a ValueError that names the parameter, what
+is allowed and what was given."""
+
+import numpy as np
+import pytest
+
+import helpers
+
+X_OK = np.arange(20.0).reshape(10, 2)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(k=0), r"k must be an integer in \[1, n_samples=10\], got 0"),
+        (dict(k=11), r"k must be an integer in \[1, n_samples=10\], got 11"),
+        (dict(k=2.5), r"k must be an integer in \[1, n_samples=10\], got 2.5"),
+        (dict(k=True), r"k must be an integer .* got True"),
+        (
+            dict(init="kmeans++"),
+            r"init must be 'random', 'k-means\+\+' or an array .* got 'kmeans\+\+'",
+        ),
+        (
+            dict(init=np.zeros((3, 2))),
+            r"init array must have shape \(k, n_features\)=\(2, 2\), got shape \(3, 2\)",
+        ),
+        (dict(init=np.array([[0, np.nan], [1, 1]])), r"init contains NaN or infinity \(row 0\)"),
+        (dict(n_init=0), r"n_init must be an integer >= 1, got 0"),
+        (dict(max_iter=0), r"max_iter must be an integer >= 1, got 0"),
+        (dict(tol=-1.0), r"tol must be a finite number >= 0, got -1.0"),
+        (dict(tol=float("nan")), r"tol must be a finite number >= 0, got nan"),
+        (dict(seed=-1), r"seed must be a non-negative integer, got -1"),
+        (dict(seed="abc"), r"seed must be a non-negative integer, got 'abc'"),
+    ],
+)
+def test_bad_parameters_raise_clear_errors(kwargs, message):
+    args = dict(k=2) | kwargs
+    with pytest.raises(ValueError, match=message):
+        helpers.kmeans(X_OK, args.pop("k"), **args)
+
+
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        (
+            np.arange(5.0),
+            r"X must be a 2-D array of shape \(n_samples, n_features\), got shape \(5,\)",
+        ),
+        (np.zeros((0, 2)), r"X must not be empty, got shape \(0, 2\)"),
+        (np.zeros((3, 0)), r"X must not be empty, got shape \(3, 0\)"),
+        ([["a", "b"], ["c", "d"]], r"X must hold numbers, got dtype <U1"),
+        (np.array([[1, None], [2, 3]]), r"X must hold numbers, got dtype object"),
+        (np.array([[1j, 2], [3, 4]]), r"X must hold real numbers"),
+        (np.array([[0.0, 1], [2, 3], [np.nan, 1]]), r"X contains NaN or infinity \(row 2\)"),
+        (np.array([[0.0, 1], [np.inf, 3], [1, 1]]), r"X contains NaN or infinity \(row 1\)"),
+    ],
+)
+def test_bad_data_raise_clear_errors(X, message):
+    with pytest.raises(ValueError, match=message):
+        helpers.kmeans(X, 1)
+
+
+def test_public_steps_check_their_input():
+    with pytest.raises(ValueError, match=r"centroids must have n_features=2 columns like X"):
+        helpers.assign(X_OK, np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"k must be an integer in \[1, n_samples=10\], got 20"):
+        helpers.kmeans_pp_init(X_OK, 20)
+    with pytest.raises(ValueError, match=r"X contains NaN"):
+        helpers.kmeans_steps(np.full((3, 2), np.nan), 2)
+
+
+def test_update_and_inertia_check_their_input():
+    X = np.arange(8.0).reshape(4, 2)
+    C = np.zeros((2, 2))
+    with pytest.raises(
+        ValueError, match=r"labels must have shape \(n_samples,\)=\(4,\), got shape \(1,\)"
+    ):
+        helpers.inertia(X, C, [0])
+    with pytest.raises(ValueError, match=r"labels must be integers in \[0, k - 1=1\], got -1"):
+        helpers.inertia(X, C, [0, 1, -1, 0])
+    with pytest.raises(ValueError, match=r"labels must be integers in \[0, k - 1=1\], got 2"):
+        helpers.update(X, [0, 1, 2, 0], C)
+    with pytest.raises(ValueError, match=r"labels must be integers .* got dtype float64"):
+        helpers.update(X, [0.0, 1.0, 1.0, 0.0], C)
+    with pytest.raises(ValueError, match=r"centroids must have n_features=2 columns like X"):
+        helpers.inertia(X, np.zeros((2, 1)), [0, 1, 1, 0])
