@@ -82,6 +82,18 @@ def _threadpool_controller():
     return ThreadpoolController()
 
 
+def _free_blas_setting():
+    """threadpoolctl lets only one thread at a time change OpenBLAS's thread count (the
+    first to try, until its ``with`` block ends); our limit is entered and left by
+    different threads, so it frees that right before each change and after it."""
+    try:
+        from threadpoolctl import OpenBLASController
+    except ImportError:
+        return
+    if hasattr(OpenBLASController, "clear_controlling_thread"):
+        OpenBLASController.clear_controlling_thread(force=True)
+
+
 @contextmanager
 def blas_on_one_thread():
     """Hold BLAS to one thread while our own threads run (else they fight for the cores).
@@ -95,6 +107,7 @@ def blas_on_one_thread():
             if _blas_controller is None:
                 _blas_controller = _threadpool_controller()
             if _blas_controller is not False:
+                _free_blas_setting()
                 _blas_limiter = _blas_controller.limit(limits=1, user_api="blas")
         _blas_users += 1
     try:
@@ -103,7 +116,9 @@ def blas_on_one_thread():
         with _blas_lock:
             _blas_users -= 1
             if _blas_users == 0 and _blas_limiter is not None:
+                _free_blas_setting()
                 _blas_limiter.restore_original_limits()
+                _free_blas_setting()
                 _blas_limiter = None
 
 
@@ -121,9 +136,10 @@ def map_chunks(fn, n: int, rows: int, n_threads: int | None = None) -> list:
     results = [None] * len(starts)
     todo = iter(range(len(starts)))
     lock = threading.Lock()
+    stop = threading.Event()  # set when the caller fails or is interrupted (Ctrl-C)
 
     def worker():
-        while True:
+        while not stop.is_set():
             with lock:
                 i = next(todo, None)
             if i is None:
@@ -133,7 +149,12 @@ def map_chunks(fn, n: int, rows: int, n_threads: int | None = None) -> list:
     pool = _helpers_pool(threads - 1)
     with blas_on_one_thread():
         helpers = [pool.submit(worker) for _ in range(threads - 1)]
-        worker()
+        try:
+            worker()
+        finally:
+            stop.set()  # on an error here, the helpers finish their chunk and stop
+            for future in helpers:
+                future.exception()  # wait: no thread works on after this call returns
         for future in helpers:
             future.result()  # re-raises a helper's error here
     return results
@@ -148,6 +169,41 @@ def rows_per_chunk(d: int, n: int, n_threads: int) -> int:
 def rows_per_block(k: int) -> int:
     """Rows per distance block: a (rows, k) distance matrix of about BLOCK_FLOATS numbers."""
     return max(256, BLOCK_FLOATS // max(1, k))
+
+
+# --------------------------------------------------------------------------- magnitudes
+def safe_scale(X: np.ndarray) -> float:
+    """A power of two to divide X by, or 1.0: 1.0 unless X's largest magnitude is so large
+    (or so small) that squares and sums of squares would overflow (or underflow) X's
+    float type (float64: beyond about 1e149, below about 1e-149).
+
+    Dividing by a power of two is exact, and so is every product and sum after it up to the
+    same power of two: the run on ``X / scale`` gives the labels of X, without infinities."""
+    top = max(float(X.max()), -float(X.min()))  # no |X| temporary
+    info = np.finfo(X.dtype)
+    if top == 0 or 2.0 ** (info.minexp // 2 + 16) <= top <= 2.0 ** (info.maxexp // 2 - 16):
+        return 1.0
+    return float(np.ldexp(1.0, np.frexp(top)[1] - 1))  # X / scale then lies in [-2, 2]
+
+
+def round_shift(mean, low, high) -> np.ndarray:
+    """Where to centre data before the identity: the mean of each feature, rounded to a
+    multiple of a power of two near 2**-20 of the feature's range (the low end itself for
+    a constant feature).
+
+    Near enough to the mean for accuracy far from the origin, and round enough that, for
+    data on a grid (integers, say), ``x - shift`` is exact: then distances that are equal
+    stay equal, and ties go to the lowest index as the plain argmin of exact distances.
+    """
+    mean, low, high = (np.asarray(a, dtype=np.float64) for a in (mean, low, high))
+    spread = high - low
+    step = np.ldexp(1.0, np.frexp(spread)[1] - 21)
+    return np.where(spread > 0, np.round(mean / step) * step, low)
+
+
+def centring_shift(X: np.ndarray) -> np.ndarray:
+    """``round_shift`` of the rows of X, in X's dtype, shape (n_features,)."""
+    return round_shift(X.mean(axis=0), X.min(axis=0), X.max(axis=0)).astype(X.dtype)
 
 
 # --------------------------------------------------------------------------- the identity
@@ -205,7 +261,8 @@ def nearest_centroid(X, centroids, shift=None, *, n_threads=None, chunk_rows=Non
     """Nearest centroid of every row of X and the squared distance to it, in bounded memory.
 
     ``shift`` is subtracted from the rows of X and from the centroids before the identity
-    is used; by default the centroids' mean. Extra memory: a chunk and a block per thread.
+    is used; by default ``centring_shift`` of the centroids. Extra memory: a chunk and a
+    block per thread.
 
     Parameters
     ----------
@@ -219,7 +276,7 @@ def nearest_centroid(X, centroids, shift=None, *, n_threads=None, chunk_rows=Non
     sq_dist : ndarray of shape (n_samples,), never negative
     """
     n, d = X.shape
-    shift = centroids.mean(axis=0) if shift is None else shift
+    shift = centring_shift(centroids) if shift is None else shift
     c_aug = augment(centroids - shift, X.dtype)
     threads = n_threads or default_threads()
     labels = np.empty(n, dtype=np.intp)
@@ -274,8 +331,9 @@ def farthest_first(sq_dist: np.ndarray, m: int) -> np.ndarray:
     return candidates[np.lexsort((candidates, -sq_dist[candidates]))]
 
 
-def fill_empty(empty, points, point_labels, sums, counts) -> None:
-    """Move the first usable candidate point into each empty cluster (in place).
+def fill_empty(empty, points, point_labels, sums, counts) -> list:
+    """Move the first usable candidate point into each empty cluster (in place); return
+    the ``(candidate index, cluster)`` pairs moved.
 
     ``points`` (and their clusters ``point_labels``) come farthest from their centroid
     first. A point that is the last one left in its cluster is skipped (moving it would
@@ -284,13 +342,18 @@ def fill_empty(empty, points, point_labels, sums, counts) -> None:
     ``sums`` may be arrays of any array-API library, see ``helpers.scale.array_api``.)
     """
     far = iter(range(points.shape[0]))
+    moved = []
     for cluster in empty:
-        i = next(i for i in far if counts[point_labels[i]] > 1)
+        i = next((i for i in far if counts[point_labels[i]] > 1), None)
+        if i is None:  # cannot happen with k <= n finite points; never a bare StopIteration
+            raise RuntimeError("fill_empty: fewer candidate points than empty clusters")
         old = int(point_labels[i])
         sums[old, ...] -= points[i, ...]
         counts[old] -= 1
         sums[int(cluster), ...] = points[i, ...]
         counts[cluster] = 1
+        moved.append((i, int(cluster)))
+    return moved
 
 
 # --------------------------------------------------------------------------- one pass
@@ -335,8 +398,9 @@ def fused_pass(
 class Lloyd:
     """X prepared once for a whole fit (notebook 10, section 7), then one call per iteration.
 
-    Holds ``[x - mean, 1]`` for every row (one copy of X, as scikit-learn also makes), and
-    works in those centred coordinates; what it returns is in X's own coordinates.
+    Holds ``[x - shift, 1]`` for every row, with ``shift`` near the mean
+    (``centring_shift``): one copy of X, as scikit-learn also makes. It works in those
+    centred coordinates; what it returns is in X's own coordinates.
 
     Parameters
     ----------
@@ -345,7 +409,7 @@ class Lloyd:
     """
 
     def __init__(self, X, *, n_threads=None, chunk_rows=None, block_rows=None):
-        self.shift = X.mean(axis=0)
+        self.shift = centring_shift(X)
         self.Xa = centred_with_ones(X, self.shift)
         self.dtype = X.dtype
         self.sizes = dict(n_threads=n_threads or default_threads(), block_rows=block_rows)
@@ -369,21 +433,25 @@ class Lloyd:
         new_centroids : ndarray of shape (k, n_features), means of the clusters; an empty
             cluster takes the point farthest from its own centroid
         inertia : float of ``(centroids, labels)``, or None unless ``with_inertia``
+        moved : ndarray of shape (m, 2), ``[row, cluster]`` of each point moved into an
+            empty cluster (m = 0 almost always)
         """
         c = self._centred(centroids)
         labels, sums, counts, score = fused_pass(
             self.Xa, c, with_inertia=with_inertia, **self.sizes
         )
         empty = np.flatnonzero(counts == 0)
+        moved = np.empty((0, 2), dtype=np.intp)
         if len(empty):  # rare: exact distances to their own centroid, farthest first
             x = self.Xa[:, :-1]
             diff = x - c[labels]
             far = farthest_first(np.einsum("ij,ij->i", diff, diff), len(empty) + len(c))
-            fill_empty(empty, x[far], labels[far], sums, counts)
+            pairs = fill_empty(empty, x[far], labels[far], sums, counts)
+            moved = np.array([(far[i], cluster) for i, cluster in pairs], dtype=np.intp)
         new = (sums / counts[:, None]).astype(self.dtype)
         new_centroids = new + self.shift
         self._last = (new_centroids, new)
-        return labels, new_centroids, score
+        return labels, new_centroids, score, moved
 
     def assign(self, centroids) -> np.ndarray:
         """Nearest centroid of every row, shape (n_samples,)."""

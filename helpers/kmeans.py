@@ -39,14 +39,25 @@ class Step(NamedTuple):
     centroids: np.ndarray  # (k, n_features), the ones this assignment used
     labels: np.ndarray  # (n_samples,), nearest centroid of every point
     inertia: float | None  # of (centroids, labels); None when not asked for
-    new_centroids: np.ndarray  # (k, n_features), means of the clusters of labels
+    new_centroids: np.ndarray  # (k, n_features), means of the clusters after the update
     converged: bool  # labels equal the previous iteration's: nothing can move any more
+    moved: np.ndarray  # (m, 2): [row, cluster] of points the update moved to empty clusters
+
+    @property
+    def updated_labels(self) -> np.ndarray:
+        """The clusters ``new_centroids`` are the means of: ``labels``, with the points
+        moved into empty clusters in their new clusters (almost always just ``labels``)."""
+        if not len(self.moved):
+            return self.labels
+        labels = self.labels.copy()
+        labels[self.moved[:, 0]] = self.moved[:, 1]
+        return labels
 
 
 def assign(X, centroids) -> np.ndarray:
     """Index of the nearest centroid (squared Euclidean distance) for every point.
 
-    Uses ``||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2`` after centring both on the data's
+    Uses ``||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2`` after centring both near the data's
     mean, which keeps the identity accurate far from the origin (notebook 01). Ties go to
     the lowest index.
 
@@ -66,7 +77,10 @@ def assign(X, centroids) -> np.ndarray:
     """
     X = check_data(X)
     centroids = check_centroids(centroids, X)
-    shift = X.mean(axis=0)
+    scale = engine.safe_scale(X)  # 1.0 unless squares of X would overflow or underflow
+    if scale != 1.0:
+        return assign(X / scale, centroids / scale)
+    shift = engine.centring_shift(X)  # the mean, rounded so that ties stay exact
     Xc, C = X - shift, centroids - shift
     distances = np.sum(C**2, axis=1) - 2 * Xc @ C.T  # (n, k); ||x||^2 is the same for all c
     return np.argmin(distances, axis=1)
@@ -98,6 +112,9 @@ def update(X, labels, centroids) -> np.ndarray:
     centroids = check_centroids(centroids, X)
     k, d = centroids.shape
     labels = check_labels(labels, X, k)
+    scale = engine.safe_scale(X)
+    if scale != 1.0:
+        return update(X / scale, labels, centroids / scale) * scale
     counts = np.bincount(labels, minlength=k)
     sums = np.stack([np.bincount(labels, weights=X[:, j], minlength=k) for j in range(d)], 1)
     empty = np.flatnonzero(counts == 0)
@@ -105,7 +122,7 @@ def update(X, labels, centroids) -> np.ndarray:
         distance = np.sum((X - centroids[labels]) ** 2, axis=1)
         farthest = iter(np.argsort(-distance, kind="stable"))  # ties: the lowest index first
         for j in empty:
-            i = next(i for i in farthest if counts[labels[i]] > 1)
+            i = next(i for i in farthest if counts[labels[i]] > 1)  # k points: always one
             sums[labels[i]] -= X[i]
             counts[labels[i]] -= 1
             sums[j], counts[j] = X[i], 1
@@ -125,7 +142,9 @@ def inertia(X, centroids, labels) -> float:
     X = check_data(X)
     centroids = check_centroids(centroids, X)
     labels = check_labels(labels, X, len(centroids))
-    return float(np.sum((X - centroids[labels]) ** 2, dtype=np.float64))
+    scale = engine.safe_scale(X)  # the sum itself may still exceed float64: then inf
+    diff = (X - centroids[labels]) / scale
+    return float(np.sum(diff**2, dtype=np.float64)) * scale * scale  # inf if beyond float64
 
 
 def kmeans_pp(X: np.ndarray, k: int, rng: np.random.RandomState, weights=None) -> np.ndarray:
@@ -163,7 +182,9 @@ def kmeans_pp_init(X, k: int, seed=0) -> np.ndarray:
     centroids : ndarray of shape (k, n_features), rows of X
     """
     X = check_data(X)
-    return kmeans_pp(X, check_int(k, "k", 1, X.shape[0], "n_samples"), check_seed(seed))
+    k, rng = check_int(k, "k", 1, X.shape[0], "n_samples"), check_seed(seed)
+    scale = engine.safe_scale(X)
+    return kmeans_pp(X / scale, k, rng) * scale if scale != 1.0 else kmeans_pp(X, k, rng)
 
 
 def init_centroids(X: np.ndarray, k: int, init, rng: np.random.RandomState) -> np.ndarray:
@@ -201,9 +222,9 @@ def lloyd_steps(
     previous = None
     for iteration in range(max_iter):
         # 2. assign and 3. update, in one pass over X: update(X, assign(X, c), c).
-        labels, new_centroids, score = fast.step(centroids, with_inertia)
+        labels, new_centroids, score, moved = fast.step(centroids, with_inertia)
         converged = previous is not None and np.array_equal(labels, previous)
-        yield Step(iteration, centroids, labels, score, new_centroids, converged)
+        yield Step(iteration, centroids, labels, score, new_centroids, converged, moved)
         if converged or np.sum((new_centroids - centroids) ** 2) <= tol:
             return  # 4. nothing changes any more (or too little to matter)
         centroids, previous = new_centroids, labels
@@ -216,8 +237,21 @@ def kmeans_steps(X, k, *, init="k-means++", max_iter=300, tol=0.0, seed=0) -> li
     the final centroids.
     """
     X, k, init, _, max_iter, tol, rng = check_kmeans_params(X, k, init, 1, max_iter, tol, seed)
+    scale = engine.safe_scale(X)  # 1.0 unless squares of X would overflow or underflow
+    if scale != 1.0:  # run on X / scale (exact), report in X's units
+        init = init if isinstance(init, str) else init / scale
+        steps = kmeans_steps(X / scale, k, init=init, max_iter=max_iter, tol=tol, seed=rng)
+        return [rescaled(step, scale) for step in steps]
     start = init_centroids(X, k, init, rng)
     return list(lloyd_steps(X, start, max_iter, tolerance(X, tol)))
+
+
+def rescaled(step: Step, scale: float) -> Step:
+    """A step of the run on ``X / scale``, in X's own units."""
+    score = None if step.inertia is None else step.inertia * scale * scale
+    return step._replace(
+        centroids=step.centroids * scale, new_centroids=step.new_centroids * scale, inertia=score
+    )
 
 
 def tolerance(X, tol: float) -> float:
@@ -260,6 +294,12 @@ def kmeans(X, k, *, init="k-means++", n_init=10, max_iter=300, tol=1e-4, seed=0)
     )
     if not isinstance(init, str):
         n_init = 1  # the same start would give the same result every time
+    scale = engine.safe_scale(X)  # 1.0 unless squares of X would overflow or underflow
+    if scale != 1.0:  # run on X / scale (exact: a power of two), scale the centroids back
+        init = init if isinstance(init, str) else init / scale
+        args = dict(init=init, n_init=n_init, max_iter=max_iter, tol=tol, seed=rng)
+        centroids, labels = kmeans(X / scale, k, **args)
+        return centroids * scale, labels
     tol = tolerance(X, tol)
     fast = engine.Lloyd(X)  # X prepared once, for every start
     best = None
@@ -276,9 +316,11 @@ def kmeans(X, k, *, init="k-means++", n_init=10, max_iter=300, tol=1e-4, seed=0)
     centroids, labels, _ = best
     used = np.count_nonzero(np.bincount(labels, minlength=k))
     if used < k:
-        warnings.warn(
-            f"only {used} of k={k} clusters hold points: X has fewer than k distinct "
-            "points, so some centroids sit on the same point",
-            stacklevel=2,
+        distinct = len(np.unique(X, axis=0))
+        why = (
+            f"X has only {distinct} distinct points, so some centroids sit on the same point"
+            if distinct < k
+            else "the run stopped (max_iter or tol) before they could take points"
         )
+        warnings.warn(f"only {used} of k={k} clusters hold points: {why}", stacklevel=2)
     return centroids, labels

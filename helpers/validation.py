@@ -9,8 +9,44 @@ the inner steps assume checked input (as scikit-learn's inner loops do).
 from __future__ import annotations
 
 import numbers
+import sys
 
 import numpy as np
+
+SEED_MAX = 2**32 - 1  # numpy's RandomState takes seeds in [0, 2**32 - 1]
+
+
+def _is_sparse(X) -> bool:
+    sparse = sys.modules.get("scipy.sparse")  # loaded already if X is one of its matrices
+    return sparse is not None and sparse.issparse(X)
+
+
+def check_array_form(X, name: str = "X"):
+    """Dtype and shape of a 2-D data array, of any library (NumPy, Dask), without reading
+    its values. Returns the float dtype to compute in: float32 stays float32, every other
+    real number type (int, bool, float16) becomes float64."""
+    if _is_sparse(X):
+        raise ValueError(
+            f"{name} is a sparse matrix ({type(X).__name__}), which is not supported: "
+            f"K-Means here needs a dense array, e.g. {name}.toarray()"
+        )
+    dtype = X.dtype
+    if np.issubdtype(dtype, np.timedelta64) or np.issubdtype(dtype, np.datetime64):
+        raise ValueError(
+            f"{name} must hold numbers, got dtype {dtype}: convert dates and durations to "
+            f"numbers first, e.g. {name} / np.timedelta64(1, 's')"
+        )
+    if dtype.kind == "O" or not (np.issubdtype(dtype, np.number) or np.issubdtype(dtype, np.bool_)):
+        raise ValueError(f"{name} must hold numbers, got dtype {dtype}")
+    if np.issubdtype(dtype, np.complexfloating):
+        raise ValueError(f"{name} must hold real numbers, got dtype {dtype}")
+    if X.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D array of shape (n_samples, n_features), got shape {X.shape}"
+        )
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"{name} must not be empty, got shape {X.shape}")
+    return np.dtype(np.float32 if dtype == np.float32 else np.float64)
 
 
 def check_data(X, name: str = "X") -> np.ndarray:
@@ -18,20 +54,9 @@ def check_data(X, name: str = "X") -> np.ndarray:
 
     float32 stays float32; every other numeric dtype (int, bool, float16) becomes float64.
     """
-    X = np.asarray(X)
-    if X.dtype == object or not (
-        np.issubdtype(X.dtype, np.number) or np.issubdtype(X.dtype, np.bool_)
-    ):
-        raise ValueError(f"{name} must hold numbers, got dtype {X.dtype}")
-    if np.iscomplexobj(X):
-        raise ValueError(f"{name} must hold real numbers, got dtype {X.dtype}")
-    if X.ndim != 2:
-        raise ValueError(
-            f"{name} must be a 2-D array of shape (n_samples, n_features), got shape {X.shape}"
-        )
-    if X.shape[0] == 0 or X.shape[1] == 0:
-        raise ValueError(f"{name} must not be empty, got shape {X.shape}")
-    X = X.astype(np.float32 if X.dtype == np.float32 else np.float64, copy=False)
+    if not _is_sparse(X):
+        X = np.asarray(X)
+    X = X.astype(check_array_form(X, name), copy=False)
     finite = np.isfinite(X)
     if not finite.all():
         row = int(np.flatnonzero(~finite.all(axis=1))[0])
@@ -41,6 +66,11 @@ def check_data(X, name: str = "X") -> np.ndarray:
 
 def check_centroids(centroids, X: np.ndarray, name: str = "centroids") -> np.ndarray:
     """Centroids for ``X``: finite, 2-D, as many columns as ``X``, in ``X``'s dtype."""
+    shape = np.shape(centroids)
+    if len(shape) != 2:
+        raise ValueError(
+            f"{name} must be a 2-D array of shape (k, n_features={X.shape[1]}), got shape {shape}"
+        )
     centroids = check_data(centroids, name)
     if centroids.shape[1] != X.shape[1]:
         raise ValueError(
@@ -50,22 +80,53 @@ def check_centroids(centroids, X: np.ndarray, name: str = "centroids") -> np.nda
 
 
 def check_labels(labels, X: np.ndarray, k: int | None = None, name: str = "labels"):
-    """One label per row of ``X``; with ``k``, integers in ``[0, k - 1]``."""
+    """One label per row of ``X``, none of them NaN; with ``k``, integers in ``[0, k - 1]``."""
     labels = np.asarray(labels)
     if labels.shape != (X.shape[0],):
         raise ValueError(
             f"{name} must have shape (n_samples,)=({X.shape[0]},), got shape {labels.shape}"
         )
+    if labels.dtype.kind in "fc" and np.isnan(labels).any():
+        row = int(np.flatnonzero(np.isnan(labels))[0])
+        raise ValueError(f"{name} must not contain NaN (sample {row})")
     if k is None:
         return labels
-    integers = np.issubdtype(labels.dtype, np.integer) and not np.issubdtype(
-        labels.dtype, np.timedelta64
-    )
+    integers = labels.dtype.kind in "iu"
     if not integers or labels.min() < 0 or labels.max() >= k:
         bad = labels.dtype if not integers else labels[(labels < 0) | (labels >= k)][0]
         got = f"dtype {bad}" if not integers else repr(bad.item())
         raise ValueError(f"{name} must be integers in [0, k - 1={k - 1}], got {got}")
     return labels.astype(np.intp, copy=False)
+
+
+def check_xp_arrays(xp, X, centroids, labels=None):
+    """``check_data``, ``check_centroids`` and ``check_labels`` for arrays of any array-API
+    library (``xp`` is its namespace: PyTorch, CuPy, array-api-strict): real floating data,
+    2-D, finite, centroids of the same width and dtype, labels in ``[0, k - 1]``."""
+    for name, a in (("X", X), ("centroids", centroids)):
+        if a.ndim != 2 or a.shape[0] == 0 or a.shape[1] == 0:
+            raise ValueError(f"{name} must be a non-empty 2-D array, got shape {tuple(a.shape)}")
+        if not xp.isdtype(a.dtype, "real floating"):
+            raise ValueError(
+                f"{name} must hold real floating-point numbers (convert with xp.astype), "
+                f"got dtype {a.dtype}"
+            )
+        if not bool(xp.all(xp.isfinite(a))):
+            raise ValueError(f"{name} contains NaN or infinity")
+    if centroids.shape[1] != X.shape[1] or centroids.dtype != X.dtype:
+        raise ValueError(
+            f"centroids must have n_features={X.shape[1]} columns and dtype {X.dtype} like X, "
+            f"got shape {tuple(centroids.shape)} and dtype {centroids.dtype}"
+        )
+    if labels is not None:
+        k = centroids.shape[0]
+        if tuple(labels.shape) != (X.shape[0],) or not xp.isdtype(labels.dtype, "integral"):
+            raise ValueError(
+                f"labels must be integers of shape (n_samples,)=({X.shape[0]},), got shape "
+                f"{tuple(labels.shape)} and dtype {labels.dtype}"
+            )
+        if bool(xp.any(labels < 0)) or bool(xp.any(labels >= k)):
+            raise ValueError(f"labels must be integers in [0, k - 1={k - 1}]")
 
 
 def check_int(value, name: str, low: int, high: int | None = None, high_name: str = "") -> int:
@@ -89,16 +150,27 @@ def check_number(value, name: str, *, low: float = 0.0, strict: bool = False) ->
     )
 
 
+def check_choice(value, name: str, options) -> str:
+    """One of a few names, e.g. ``covariance`` in ("spherical", "full")."""
+    if isinstance(value, str) and value in options:
+        return value
+    quoted = ", ".join(repr(o) for o in options)
+    raise ValueError(f"{name} must be one of {quoted}, got {value!r}")
+
+
 def check_seed(seed) -> np.random.RandomState:
-    """One random generator from ``seed``: a non-negative integer, or a RandomState."""
+    """One random generator from ``seed``: an integer in [0, 2**32 - 1], or a RandomState."""
     if isinstance(seed, np.random.RandomState):
         return seed
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0:
+    ok = isinstance(seed, numbers.Integral) and not isinstance(seed, bool)
+    if ok and 0 <= seed <= SEED_MAX:
         return np.random.RandomState(int(seed))
-    raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    raise ValueError(
+        f"seed must be an integer in [0, 2**32 - 1] or a numpy RandomState, got {seed!r}"
+    )
 
 
-def check_init(init, k: int, X: np.ndarray, names=("random", "k-means++")):
+def check_init(init, k: int, X, names=("random", "k-means++")):
     """``init``: one of ``names``, or an array of k starting centroids for ``X``."""
     shape = (k, X.shape[1])
     if isinstance(init, str):
@@ -113,15 +185,21 @@ def check_init(init, k: int, X: np.ndarray, names=("random", "k-means++")):
         raise ValueError(
             f"init array must have shape (k, n_features)={shape}, got shape {arr.shape}"
         )
-    return check_centroids(arr, X, "init")
+    return check_data(arr, "init").astype(X.dtype, copy=False)
+
+
+def check_run_params(X, k, init, n_init, max_iter, tol, seed, inits=("random", "k-means++")):
+    """The arguments of a K-Means run for data ``X`` already checked (only its shape and
+    dtype are read, so ``X`` may be a Dask array): ``(k, init, n_init, max_iter, tol, rng)``."""
+    k = check_int(k, "k", 1, X.shape[0], "n_samples")
+    init = check_init(init, k, X, inits)
+    n_init = check_int(n_init, "n_init", 1)
+    max_iter = check_int(max_iter, "max_iter", 1)
+    tol = check_number(tol, "tol")
+    return k, init, n_init, max_iter, tol, check_seed(seed)
 
 
 def check_kmeans_params(X, k, init, n_init, max_iter, tol, seed):
     """Every argument of ``kmeans``, checked: ``(X, k, init, n_init, max_iter, tol, rng)``."""
     X = check_data(X)
-    k = check_int(k, "k", 1, X.shape[0], "n_samples")
-    init = check_init(init, k, X)
-    n_init = check_int(n_init, "n_init", 1)
-    max_iter = check_int(max_iter, "max_iter", 1)
-    tol = check_number(tol, "tol")
-    return X, k, init, n_init, max_iter, tol, check_seed(seed)
+    return (X, *check_run_params(X, k, init, n_init, max_iter, tol, seed))

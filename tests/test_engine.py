@@ -21,7 +21,8 @@ def blobs(n=3000, centers=6, d=5, seed=0, offset=0.0):
 def test_a_step_equals_assign_then_update(offset):
     X = blobs(2000, 5, 3, seed=2, offset=offset)  # far from the origin too: centred inside
     C = X[:5].copy()
-    labels, new, score = engine.Lloyd(X).step(C)
+    labels, new, score, moved = engine.Lloyd(X).step(C)
+    assert moved.shape == (0, 2)  # no empty cluster here
     np.testing.assert_array_equal(labels, helpers.assign(X, C))
     np.testing.assert_allclose(new, helpers.update(X, labels, C), rtol=1e-12)
     assert score == pytest.approx(helpers.inertia(X, C, labels), rel=1e-9)
@@ -31,9 +32,11 @@ def test_a_step_fills_empty_clusters_as_update_does():
     # Integer points (many equal distances), 6 of 8 centroids far away: 6 empty clusters.
     X = np.random.RandomState(3).randint(0, 4, size=(60, 2)).astype(float)
     C = np.array([[0.5, 1.5], [2.5, 1.5]] + [[100.0, 100.0]] * 6)
-    labels, new, _ = engine.Lloyd(X).step(C)
+    labels, new, _, moved = engine.Lloyd(X).step(C)
     assert np.all(np.bincount(labels, minlength=8)[2:] == 0)
     np.testing.assert_allclose(new, helpers.update(X, labels, C), rtol=1e-12)
+    np.testing.assert_array_equal(moved[:, 1], np.arange(2, 8))  # one point into each
+    np.testing.assert_array_equal(new[moved[:, 1]], X[moved[:, 0]])  # centroid = that point
     assert np.isfinite(new).all()
 
 
@@ -142,3 +145,56 @@ def test_blas_limit_is_restored_after_a_threaded_pass():
     engine.map_chunks(lambda a, b: inside.append(blas_threads()), 8, 1, n_threads=2)
     assert all(t == [1] * len(before) for t in inside)
     assert blas_threads() == before
+
+
+def _blas_threads():
+    from threadpoolctl import threadpool_info
+
+    return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+
+def test_fits_on_several_threads_at_once_give_the_sequential_answers():
+    # BLAS's thread count is one setting for the process: concurrent fits share one limit
+    # and the last to finish restores it (it stayed at 1 when each restored its own).
+    from threadpoolctl import OpenBLASController
+
+    datasets = [blobs(20_000, 8, 8, seed=s) for s in range(4)]
+    before = _blas_threads()
+    # As in a fresh process: no thread owns OpenBLAS's setting yet (threadpoolctl lets
+    # only one thread at a time change it; a pytest run may have left the main one as owner)
+    OpenBLASController.clear_controlling_thread(force=True)
+    for _ in range(3):
+        results = [None] * len(datasets)
+
+        def fit(i, results=results):
+            results[i] = helpers.kmeans(datasets[i], 8, n_init=2, seed=1)
+
+        threads = [threading.Thread(target=fit, args=(i,)) for i in range(len(datasets))]
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+        assert _blas_threads() == before
+        sequential = [helpers.kmeans(X, 8, n_init=2, seed=1) for X in datasets]
+        for (c, labels), (c_seq, labels_seq) in zip(results, sequential):
+            np.testing.assert_array_equal(labels, labels_seq)
+            np.testing.assert_array_equal(c, c_seq)
+        assert _blas_threads() == before
+
+
+def test_an_interrupted_fit_leaves_blas_as_it_was():
+    import _thread
+
+    X = blobs(300_000, 64, 16, seed=5)
+    before = _blas_threads()
+    timer = threading.Timer(0.5, _thread.interrupt_main)  # Ctrl-C, half a second in
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            helpers.kmeans(X, 64, n_init=5, tol=0, seed=0)  # several seconds of work
+    finally:
+        timer.cancel()
+    assert _blas_threads() == before
+    assert engine._blas_users == 0  # nothing left holding the limit
+    small = blobs(2000, 4, 2)
+    np.testing.assert_array_equal(  # and the engine still works
+        helpers.kmeans(small, 4, seed=0)[1], helpers.kmeans(small, 4, seed=0)[1]
+    )

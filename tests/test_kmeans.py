@@ -114,7 +114,7 @@ def test_empty_clusters_many_at_once_with_ties_match_a_full_sort():
 @pytest.mark.parametrize("init", ["random", "k-means++"])
 def test_duplicates_and_k_above_distinct_points(init):
     X = np.repeat([[0.0, 0], [3, 4]], 4, axis=0)
-    with pytest.warns(UserWarning, match="fewer than k distinct"):
+    with pytest.warns(UserWarning, match="X has only 2 distinct points"):
         centroids, labels = helpers.kmeans(X, 5, init=init, seed=1)
     assert np.isfinite(centroids).all() and centroids.shape == (5, 2)
     assert helpers.inertia(X, centroids, labels) == 0.0
@@ -208,3 +208,27 @@ def test_far_from_origin_gives_same_labels(offset):
 def test_docstring_examples():
     result = doctest.testmod(core, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 4 and result.failed == 0
+
+
+@pytest.mark.parametrize("scale", [1e154, 1.5e307, 1e-170, 1e-300, 5e-321])
+def test_labels_do_not_depend_on_the_datas_scale(scale):
+    # In exact arithmetic the labels do not depend on the scale; squares of these numbers
+    # would overflow (or underflow) float64, so the core works on X divided by a power of two.
+    X = np.array([[0.0], [1.0], [10.0], [11.0]]) * scale
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow, no "fewer distinct points" warning
+        centroids, labels = helpers.kmeans(X, 2, seed=0)
+        steps = helpers.kmeans_steps(X, 2, init=X[[0, 2]], seed=0)
+        assert labels[0] == labels[1] != labels[2] == labels[3]
+        np.testing.assert_allclose(np.sort(centroids.ravel()) / scale, [0.5, 10.5], rtol=1e-3)
+        np.testing.assert_array_equal(helpers.assign(X, centroids), labels)
+        np.testing.assert_allclose(helpers.update(X, labels, centroids), centroids, rtol=1e-12)
+        assert np.all(np.isin(helpers.kmeans_pp_init(X, 2, seed=0), X))
+    np.testing.assert_array_equal(steps[-1].labels, [0, 0, 1, 1])
+    assert np.isfinite(steps[-1].new_centroids).all()
+
+
+def test_the_warning_says_truly_why_a_cluster_is_empty():
+    X = np.repeat([[0.0, 0.0], [3.0, 4.0]], 4, axis=0)  # 2 distinct points, k = 3
+    with pytest.warns(UserWarning, match=r"only 2 of k=3 clusters hold points: X has only 2"):
+        helpers.kmeans(X, 3, seed=0)

@@ -29,8 +29,11 @@ X_OK = np.arange(20.0).reshape(10, 2)
         (dict(max_iter=0), r"max_iter must be an integer >= 1, got 0"),
         (dict(tol=-1.0), r"tol must be a finite number >= 0, got -1.0"),
         (dict(tol=float("nan")), r"tol must be a finite number >= 0, got nan"),
-        (dict(seed=-1), r"seed must be a non-negative integer, got -1"),
-        (dict(seed="abc"), r"seed must be a non-negative integer, got 'abc'"),
+        (
+            dict(seed=-1),
+            r"seed must be an integer in \[0, 2\*\*32 - 1\] or a numpy RandomState, got -1",
+        ),
+        (dict(seed="abc"), r"seed must be an integer in \[0, 2\*\*32 - 1\] .* got 'abc'"),
     ],
 )
 def test_bad_parameters_raise_clear_errors(kwargs, message):
@@ -84,3 +87,55 @@ def test_update_and_inertia_check_their_input():
         helpers.update(X, [0.0, 1.0, 1.0, 0.0], C)
     with pytest.raises(ValueError, match=r"centroids must have n_features=2 columns like X"):
         helpers.inertia(X, np.zeros((2, 1)), [0, 1, 1, 0])
+
+
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        (
+            np.arange(8).reshape(4, 2).astype("timedelta64[s]"),
+            r"got dtype timedelta64\[s\]: convert",
+        ),
+        (np.arange(8).reshape(4, 2).astype("datetime64[s]"), r"got dtype datetime64\[s\]: convert"),
+    ],
+)
+def test_dates_and_durations_are_refused_alike(X, message):
+    with pytest.raises(ValueError, match=message):
+        helpers.kmeans(X, 2)
+
+
+def test_sparse_input_says_how_to_densify():
+    import scipy.sparse as sp
+
+    with pytest.raises(ValueError, match=r"X is a sparse matrix \(csr_matrix\).*X.toarray\(\)"):
+        helpers.kmeans(sp.csr_matrix(np.eye(4)), 2)
+
+
+@pytest.mark.parametrize("seed", [2**32, -1, 1.5, True, "7"])
+def test_seed_out_of_numpys_range_gets_our_message(seed):
+    with pytest.raises(ValueError, match=r"seed must be an integer in \[0, 2\*\*32 - 1\]"):
+        helpers.kmeans(X_OK, 2, seed=seed)
+    assert helpers.kmeans(X_OK, 2, seed=2**32 - 1)[1].shape == (10,)  # the top is allowed
+
+
+def test_every_public_function_refuses_nan_data():
+    bad = X_OK.copy()
+    bad[3, 1] = np.nan
+    C = X_OK[:2]
+    calls = {
+        "kmeans": lambda: helpers.kmeans(bad, 2),
+        "kmeans_steps": lambda: helpers.kmeans_steps(bad, 2),
+        "kmeans_pp_init": lambda: helpers.kmeans_pp_init(bad, 2),
+        "assign": lambda: helpers.assign(bad, C),
+        "update": lambda: helpers.update(bad, np.zeros(10, int), C),
+        "inertia": lambda: helpers.inertia(bad, C, np.zeros(10, int)),
+        "silhouette_samples": lambda: helpers.silhouette_samples(bad, np.arange(10) % 2),
+        "soft_assign": lambda: helpers.soft_assign(bad, C, 1.0),
+        "minibatch_kmeans": lambda: helpers.minibatch_kmeans(bad, 2),
+        "em_gmm": lambda: helpers.em_gmm(bad, C),
+        "soft_kmeans": lambda: helpers.soft_kmeans(bad, C, 1.0),
+    }
+    for name, call in calls.items():
+        with pytest.raises(ValueError, match=r"X contains NaN or infinity \(row 3\)"):
+            call()
+            pytest.fail(f"{name} accepted NaN")

@@ -120,7 +120,8 @@ def half_steps(X, steps):
     frames = [("start", steps[0].centroids, None, None)]
     for s in steps:
         frames.append(("assign", s.centroids, s.labels, s.inertia))
-        frames.append(("update", s.new_centroids, s.labels, inertia(X, s.new_centroids, s.labels)))
+        after = s.updated_labels  # with any point the update moved into an empty cluster
+        frames.append(("update", s.new_centroids, after, inertia(X, s.new_centroids, after)))
     return frames
 
 

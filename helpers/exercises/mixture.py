@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.validation import check_centroids, check_data, check_number
+from helpers.validation import (
+    check_centroids,
+    check_choice,
+    check_data,
+    check_int,
+    check_number,
+)
 
 
 def _logsumexp(a: np.ndarray) -> np.ndarray:
@@ -52,16 +58,23 @@ def soft_assign(X, centroids, beta) -> np.ndarray:
 def soft_kmeans(X, centroids, beta, *, n_iter=100):
     """Soft K-Means: alternate soft assignment and responsibility-weighted means.
 
+    A centroid that no point gives any weight to (every responsibility underflows to 0,
+    e.g. a centroid far from all points with a large beta) stays where it is: it has no
+    points to average, and moving it anywhere would be a guess.
+
     Returns
     -------
     centroids : ndarray of shape (k, n_features)
     responsibilities : ndarray of shape (n_samples, k)
     """
     X = check_data(X).astype(np.float64, copy=False)
-    centroids = np.array(centroids, dtype=np.float64)
+    centroids = check_centroids(centroids, X).astype(np.float64)
+    n_iter = check_int(n_iter, "n_iter", 1)
     for _ in range(n_iter):
         r = soft_assign(X, centroids, beta)
-        centroids = (r.T @ X) / r.sum(axis=0)[:, None]
+        weight = r.sum(axis=0)
+        moved = weight > 0
+        centroids[moved] = (r.T @ X)[moved] / weight[moved, None]
     return centroids, soft_assign(X, centroids, beta)
 
 
@@ -101,10 +114,12 @@ def em_gmm(X, means, *, covariance="spherical", n_iter=200, tol=1e-10, reg=1e-6)
     log_likelihoods : list of float, mean log-likelihood per sample after every E-step
     """
     X = check_data(X).astype(np.float64, copy=False)
-    if covariance not in ("spherical", "full"):
-        raise ValueError(f"covariance must be 'spherical' or 'full', got {covariance!r}")
+    covariance = check_choice(covariance, "covariance", ("spherical", "full"))
+    means = check_centroids(means, X, "means").astype(np.float64)
+    n_iter = check_int(n_iter, "n_iter", 1)
+    tol = check_number(tol, "tol")
+    reg = check_number(reg, "reg", strict=True)
     n, d = X.shape
-    means = np.array(means, dtype=np.float64)
     k = len(means)
     weights = np.full(k, 1.0 / k)
     variance = ((X - X.mean(axis=0)) ** 2).sum() / (n * d)
@@ -115,15 +130,15 @@ def em_gmm(X, means, *, covariance="spherical", n_iter=200, tol=1e-10, reg=1e-6)
         params = {"weights": weights, "means": means, "covariances": covs}
         r, log_likelihood = e_step(X, params)
         history.append(log_likelihood)
-        # M-step
+        # M-step (a component with no responsibility at all keeps its mean and covariance)
         nk = r.sum(axis=0)
         weights = nk / n
-        means = (r.T @ X) / nk[:, None]
+        means = np.where(nk[:, None] > 0, (r.T @ X) / np.maximum(nk, 1e-300)[:, None], means)
         if covariance == "spherical":
             sq = (r * _sq_distances(X, means)).sum() / (n * d)
             covs = np.repeat(np.eye(d)[None] * (sq + reg), k, axis=0)
         else:
-            for j in range(k):
+            for j in np.flatnonzero(nk > 0):
                 diff = X - means[j]
                 covs[j] = (r[:, j, None] * diff).T @ diff / nk[j] + reg * np.eye(d)
         if len(history) > 1 and abs(history[-1] - history[-2]) < tol:
@@ -141,13 +156,13 @@ def e_step(X, params):
     responsibilities : ndarray of shape (n_samples, k)
     log_likelihood : float, mean over samples of log sum_j pi_j N(x_i | mu_j, Sigma_j)
     """
-    log_p = _log_gauss_full(X, params["means"], params["covariances"]) + np.log(params["weights"])
+    with np.errstate(divide="ignore"):  # a weight of 0 is a log-weight of -inf
+        log_weights = np.log(params["weights"])
+    log_p = _log_gauss_full(X, params["means"], params["covariances"]) + log_weights
     log_norm = _logsumexp(log_p)
     return np.exp(log_p - log_norm[:, None]), float(log_norm.mean())
 
 
 def gmm_log_likelihood(X, params) -> float:
     """Mean log-likelihood per sample of X under a mixture from ``em_gmm``."""
-    X = check_data(X).astype(np.float64, copy=False)
-    log_p = _log_gauss_full(X, params["means"], params["covariances"])
-    return float(_logsumexp(log_p + np.log(params["weights"])).mean())
+    return e_step(check_data(X).astype(np.float64, copy=False), params)[1]

@@ -34,7 +34,7 @@ def quantize(image, k, *, seed=0, sample=10_000, n_init=3):
     image : ndarray of shape (height, width, 3), dtype uint8
     k : int, number of colours, 1 <= k <= number of pixels
     seed : int, for the pixel sample and the K-Means starts
-    sample : int or None
+    sample : int >= k, or None
     n_init : int, K-Means starts
 
     Returns
@@ -46,6 +46,8 @@ def quantize(image, k, *, seed=0, sample=10_000, n_init=3):
     pixels = image.reshape(-1, 3).astype(np.float64)
     k = check_int(k, "k", 1, len(pixels), "n_pixels")
     rng = check_seed(seed)
+    if sample is not None:
+        sample = check_int(sample, "sample", k)  # fewer pixels than colours cannot give k
     fit_on = pixels
     if sample is not None and sample < len(pixels):
         fit_on = pixels[rng.choice(len(pixels), sample, replace=False)]

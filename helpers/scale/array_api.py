@@ -25,6 +25,7 @@ from array_api_compat import (
 from helpers import engine
 from helpers.engine import fill_empty, nearest_centroid
 from helpers.kmeans import update as numpy_update
+from helpers.validation import check_centroids, check_data, check_xp_arrays
 
 BLOCK_FLOATS = 2**26  # distance numbers per block: 256 MiB in float32, little for a GPU
 
@@ -33,7 +34,7 @@ def _rows(n: int, k: int, block_floats: int) -> int:
     return max(1, min(n, block_floats // max(1, k)))
 
 
-def assign(X, centroids, *, block_floats: int = BLOCK_FLOATS):
+def assign(X, centroids, *, block_floats: int = BLOCK_FLOATS, check: bool = True):
     """Index of the nearest centroid for every row, in X's own library and device.
 
     The core's recipe: centre on the centroids' mean (accuracy far from the origin), then
@@ -43,14 +44,18 @@ def assign(X, centroids, *, block_floats: int = BLOCK_FLOATS):
     ----------
     X : array of shape (n, d), any array-API library
     centroids : array of shape (k, d), same library, device and dtype
+    check : bool, False only where the caller checked X and centroids already
 
     Returns
     -------
     labels : integer array of shape (n,)
     """
     xp = array_namespace(X, centroids)
-    if is_numpy_namespace(xp):
-        return nearest_centroid(X, centroids)[0]  # the engine itself: threads, reused buffers
+    if is_numpy_namespace(xp):  # the core's checks, then the engine: threads, reused buffers
+        X = check_data(X) if check else X
+        return nearest_centroid(X, check_centroids(centroids, X) if check else centroids)[0]
+    if check:
+        check_xp_arrays(xp, X, centroids)
     shift = xp.mean(centroids, axis=0)
     C = centroids - shift
     minus_2c_t = -2 * C.T  # (d, k)
@@ -89,7 +94,7 @@ def cluster_sums(X, labels, k: int, *, block_floats: int = BLOCK_FLOATS):
     return out
 
 
-def update(X, labels, centroids):
+def update(X, labels, centroids, *, check: bool = True):
     """Every centroid to the mean of its rows; an empty cluster takes the row farthest
     from its own centroid, as the core does (never NaN).
 
@@ -97,6 +102,7 @@ def update(X, labels, centroids):
     ----------
     X : array of shape (n, d); labels : integer array of shape (n,)
     centroids : array of shape (k, d), the ones ``labels`` came from
+    check : bool, False only where the caller checked the arrays already
 
     Returns
     -------
@@ -104,7 +110,9 @@ def update(X, labels, centroids):
     """
     xp = array_namespace(X, labels, centroids)
     if is_numpy_namespace(xp):
-        return numpy_update(X, labels, centroids)
+        return numpy_update(X, labels, centroids)  # the core's update checks its input
+    if check:
+        check_xp_arrays(xp, X, centroids, labels)
     k = centroids.shape[0]
     sums = cluster_sums(X, labels, k)
     ones = xp.ones((X.shape[0], 1), dtype=X.dtype, device=device(X))
@@ -122,6 +130,6 @@ def update(X, labels, centroids):
 
 
 def lloyd_step(X, centroids):
-    """One Lloyd iteration in X's library: ``labels, new_centroids``."""
+    """One Lloyd iteration in X's library: ``labels, new_centroids`` (input checked once)."""
     labels = assign(X, centroids)
-    return labels, update(X, labels, centroids)
+    return labels, update(X, labels, centroids, check=False)

@@ -28,9 +28,17 @@ from helpers.engine import (
     fill_empty,
     fused_pass,
     nearest_centroid,
+    round_shift,
+    safe_scale,
 )
 from helpers.kmeans import kmeans_pp
-from helpers.validation import check_int, check_seed
+from helpers.validation import (
+    check_array_form,
+    check_int,
+    check_number,
+    check_run_params,
+    check_seed,
+)
 
 
 class DaskResult(NamedTuple):
@@ -140,9 +148,7 @@ def dask_lloyd_step(Xa: da.Array, centroids: np.ndarray):
     empty = np.flatnonzero(counts == 0)
     if len(empty):  # the core's policy: the farthest rows move into the empty clusters
         m = len(empty) + len(centroids)
-        found = [
-            dask.delayed(chunk_far_points)(b, start, centroids, m) for b, start in _blocks(Xa)
-        ]
+        found = [dask.delayed(chunk_far_points)(b, start, centroids, m) for b, start in _blocks(Xa)]
         sq, index, points, labels = (np.concatenate(a) for a in zip(*dask.compute(*found)))
         order = np.lexsort((index, -sq))  # farthest first, ties to the lowest row
         fill_empty(empty, points[order], labels[order], sums, counts)
@@ -152,11 +158,40 @@ def dask_lloyd_step(Xa: da.Array, centroids: np.ndarray):
 def prepare(X: da.Array):
     """The mean of X and the prepared ``[x - shift, 1]`` rows, persisted on the workers
     (as the in-memory core, once per run). Returns ``(Xa, shift, mean feature variance)``."""
-    mean, var = dask.compute(X.mean(axis=0), X.var(axis=0))
-    shift = np.asarray(mean, dtype=np.float64)
+    mean, var, low, high = dask.compute(X.mean(axis=0), X.var(axis=0), X.min(axis=0), X.max(axis=0))
+    shift = round_shift(mean, low, high)  # as the in-memory engine centres
     chunks = (X.chunks[0], (X.shape[1] + 1,))
     Xa = X.map_blocks(chunk_prepare, shift, chunks=chunks, dtype=X.dtype).persist()
     return Xa, shift, float(var.mean())
+
+
+# --------------------------------------------------------------------------- input
+def check_dask_data(X) -> da.Array:
+    """The core's checks of X (``helpers.validation``), for a Dask array: numbers, 2-D, not
+    empty, chunked by rows only; integers become float64 (lazily), float32 stays float32.
+    Whether every value is finite needs a pass over the data: ``dask_safe_scale`` does it."""
+    if not isinstance(X, da.Array):
+        raise ValueError(
+            f"X must be a 2-D dask array chunked by rows only (chunks=(rows, -1)), got "
+            f"{type(X).__name__}; for an in-memory array use helpers.kmeans"
+        )
+    dtype = check_array_form(X)
+    if len(X.chunks[1]) != 1:
+        raise ValueError(
+            f"X must be a 2-D dask array chunked by rows only (chunks=(rows, -1)), got "
+            f"{len(X.chunks[1])} chunks of columns"
+        )
+    return X.astype(dtype) if X.dtype != dtype else X
+
+
+def dask_safe_scale(X: da.Array) -> float:
+    """``engine.safe_scale`` of a Dask array, and a ``ValueError`` naming the first row with
+    NaN or infinity, as the core's checks give."""
+    finite, top, bottom = dask.compute(da.isfinite(X).all(), X.max(), X.min())
+    if not finite:
+        row = int(da.argmax(~da.isfinite(X).all(axis=1)).compute())
+        raise ValueError(f"X contains NaN or infinity (row {row})")
+    return safe_scale(np.array([[top], [bottom]], dtype=X.dtype))
 
 
 # --------------------------------------------------------------------------- k-means||
@@ -199,13 +234,22 @@ def kmeans_parallel_init(X: da.Array, k: int, *, oversampling=None, rounds=5, se
     -------
     centroids : ndarray of shape (k, d)
     """
-    n = X.shape[0]
-    k = check_int(k, "k", 1, n, "n_samples")
+    X = check_dask_data(X)
+    k = check_int(k, "k", 1, X.shape[0], "n_samples")
     rounds = check_int(rounds, "rounds", 1)
-    oversampling = 2.0 * k if oversampling is None else float(oversampling)
-    if not oversampling > 0:
-        raise ValueError(f"oversampling must be > 0, got {oversampling!r}")
+    if oversampling is not None:
+        oversampling = check_number(oversampling, "oversampling", strict=True)
     rng = check_seed(seed)
+    scale = dask_safe_scale(X)
+    if scale != 1.0:
+        return kmeans_parallel(X / scale, k, oversampling, rounds, rng) * scale
+    return kmeans_parallel(X, k, oversampling, rounds, rng)
+
+
+def kmeans_parallel(X: da.Array, k: int, oversampling, rounds: int, rng) -> np.ndarray:
+    """k-means|| on checked input (see ``kmeans_parallel_init``)."""
+    n = X.shape[0]
+    oversampling = 2.0 * k if oversampling is None else oversampling
     candidates = X[rng.randint(n)].compute()[None, :].astype(np.float64)
     for _ in range(rounds):
         phi = sum(_map(chunk_cost, X, candidates))
@@ -245,23 +289,21 @@ def dask_kmeans(X: da.Array, k: int, *, init="k-means||", max_iter=300, tol=1e-4
     -------
     DaskResult(centroids, labels, inertia, n_iter); ``labels`` is a lazy dask array.
     """
-    if not isinstance(X, da.Array) or X.ndim != 2 or len(X.chunks[1]) != 1:
-        raise ValueError("X must be a 2-D dask array chunked by rows only (chunks=(rows, -1))")
-    n, d = X.shape
-    k = check_int(k, "k", 1, n, "n_samples")
-    max_iter = check_int(max_iter, "max_iter", 1)
-    if isinstance(init, str):
-        if init != "k-means||":
-            raise ValueError(
-                f"init must be 'k-means||' or an array of shape (k, n_features)={(k, d)}, "
-                f"got {init!r}"
-            )
-        init = kmeans_parallel_init(X, k, seed=seed)
-    init = np.asarray(init, dtype=np.float64)
-    if init.shape != (k, d):
-        raise ValueError(
-            f"init array must have shape (k, n_features)={(k, d)}, got shape {init.shape}"
+    X = check_dask_data(X)
+    k, init, _, max_iter, tol, rng = check_run_params(
+        X, k, init, 1, max_iter, tol, seed, inits=("k-means||",)
+    )
+    scale = dask_safe_scale(X)  # also proves X finite, in one pass
+    if scale != 1.0:  # as the core: run on X / scale (exact), report in X's units
+        init = init if isinstance(init, str) else init / scale
+        args = dict(init=init, max_iter=max_iter, tol=tol, seed=rng)
+        result = dask_kmeans(X / scale, k, **args)
+        return result._replace(
+            centroids=result.centroids * scale, inertia=result.inertia * scale * scale
         )
+    if isinstance(init, str):
+        init = kmeans_parallel(X, k, None, 5, rng)
+    init = np.asarray(init, dtype=np.float64)
     Xa, shift, variance = prepare(X)
     tol_abs = variance * tol if tol > 0 else 0.0
     c = init - shift
@@ -290,7 +332,6 @@ __all__ = [
     "kmeans_parallel_init",
     "weighted_lloyd",
 ]
-
 
 
 def _blob_chunk(centers, rows, std, seed):

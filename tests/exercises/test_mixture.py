@@ -59,3 +59,32 @@ def test_em_spherical_estep_is_soft_assign():
     r = helpers.soft_assign(X, params["means"], beta=1 / (2 * sigma2))
     # With equal weights the E-step is exactly soft_assign; here the weights are near equal.
     assert np.mean(r.argmax(axis=1) == helpers.assign(X, params["means"])) == 1.0
+
+
+def test_soft_kmeans_keeps_a_centroid_no_point_weighs():
+    # exp(-5 * 99.5^2) underflows to 0: the centroid at 100 gets no weight from any point
+    centroids, r = helpers.soft_kmeans([[0.0], [1.0]], [[0.5], [100.0]], beta=5.0)
+    np.testing.assert_array_equal(centroids.ravel(), [0.5, 100.0])
+    np.testing.assert_array_equal(r[:, 1], 0.0)
+
+
+def test_em_checks_its_means_and_parameters():
+    X = np.random.RandomState(0).normal(size=(50, 3))
+    with pytest.raises(ValueError, match=r"means must be a 2-D array of shape \(k, n_features=3\)"):
+        helpers.em_gmm(X, [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"means contains NaN or infinity \(row 1\)"):
+        helpers.em_gmm(X, [[0.0, 0, 0], [np.nan, 0, 0]])
+    with pytest.raises(ValueError, match=r"means must have n_features=3 columns like X"):
+        helpers.em_gmm(X, np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=r"covariance must be one of 'spherical', 'full'"):
+        helpers.em_gmm(X, X[:2], covariance="diag")
+    with pytest.raises(ValueError, match=r"reg must be a finite number > 0, got 0"):
+        helpers.em_gmm(X, X[:2], reg=0)
+
+
+@pytest.mark.parametrize("covariance", ["spherical", "full"])
+def test_em_with_a_component_far_from_every_point_stays_finite(covariance):
+    X = np.array([[0.0], [1.0], [0.5], [0.2]])
+    params, history = helpers.em_gmm(X, [[0.5], [1e6]], covariance=covariance)
+    assert all(np.isfinite(v).all() for v in params.values()) and np.isfinite(history).all()
+    assert params["weights"][1] == 0.0 and params["means"][1, 0] == 1e6

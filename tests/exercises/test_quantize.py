@@ -38,3 +38,11 @@ def test_indexed_png_is_smaller_and_bits_add_up():
     q, palette = helpers.quantize(image, 4)
     assert len(png_bytes(q, palette)) < len(png_bytes(image)) / 4
     assert bits_per_pixel(4, 64 * 64) == pytest.approx(2 + 24 * 4 / 4096)
+
+
+@pytest.mark.parametrize("sample", [0, -1, 10.5, 3, True])
+def test_quantize_refuses_a_sample_smaller_than_k(sample):
+    image = np.random.RandomState(0).randint(0, 256, size=(20, 20, 3)).astype(np.uint8)
+    with pytest.raises(ValueError, match=rf"sample must be an integer >= 8, got {sample!r}"):
+        helpers.quantize(image, 8, sample=sample)
+    assert len(helpers.quantize(image, 8, sample=8)[1]) == 8

@@ -63,3 +63,8 @@ def test_silhouette_memory_is_bounded():
     tracemalloc.stop()
     # One (block, 20,000) distance matrix of ~16 MB per thread; the full one would be 3.2 GB.
     assert peak < engine.default_threads() * 20e6 + 10e6
+
+
+def test_silhouette_refuses_nan_labels():
+    with pytest.raises(ValueError, match=r"labels must not contain NaN \(sample 2\)"):
+        helpers.silhouette_samples(np.arange(8.0).reshape(4, 2), [0, 1, np.nan, 1])

@@ -80,4 +80,4 @@ def test_kmeans_py_is_the_algorithm_and_no_engine_code():
         assert word not in code, word  # the prose may name them; the code does not use them
     source = (ROOT / "helpers" / "kmeans.py").read_text()
     calls = re.findall(r"\bengine\.(\w+)\(", source)
-    assert set(calls) <= {"Lloyd", "sq_dist_to"}, calls
+    assert set(calls) <= {"Lloyd", "sq_dist_to", "safe_scale", "centring_shift"}, calls

@@ -54,3 +54,20 @@ def test_strict_float32_stays_float32(data):
     assert new.dtype == xps.float32
     core = helpers.update(X32, helpers.assign(X32, C32), C32)
     np.testing.assert_allclose(to_numpy(new), core, rtol=1e-5, atol=1e-5)
+
+
+def test_strict_arrays_are_checked_like_the_core(data):
+    X, C = data
+    Xs, Cs = xps.asarray(X), xps.asarray(C)
+    bad = X.copy()
+    bad[5, 0] = np.nan
+    with pytest.raises(ValueError, match=r"X contains NaN or infinity"):
+        array_api.lloyd_step(xps.asarray(bad), Cs)
+    with pytest.raises(ValueError, match=r"centroids must have n_features=4 columns"):
+        array_api.assign(Xs, xps.asarray(C[:, :2]))
+    with pytest.raises(ValueError, match=r"X must hold real floating-point numbers"):
+        array_api.assign(xps.asarray(X.astype(np.int64)), Cs)
+    with pytest.raises(ValueError, match=r"labels must be integers in \[0, k - 1=4\]"):
+        array_api.update(Xs, xps.full((X.shape[0],), 7), Cs)
+    with pytest.raises(ValueError, match=r"X contains NaN or infinity \(row 5\)"):
+        array_api.assign(bad, C)  # NumPy input: the core's own checks and messages

@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import dask
 import numpy as np
 import pytest
 
@@ -92,8 +93,105 @@ def test_bad_input_raises_clear_errors(blobs):
         dk.dask_kmeans(X, 3, init=np.zeros((2, 5)))
     with pytest.raises(ValueError, match=r"k must be an integer in \[1, n_samples=6000\]"):
         dk.kmeans_parallel_init(X, 0)
-    with pytest.raises(ValueError, match=r"oversampling must be > 0"):
+    with pytest.raises(ValueError, match=r"oversampling must be a finite number > 0, got 0"):
         dk.kmeans_parallel_init(X, 3, oversampling=0)
+
+
+SMALL = np.random.RandomState(0).randint(0, 20, size=(60, 2)).astype(float)
+WITH_NAN = SMALL.copy()
+WITH_NAN[7, 1] = np.nan
+WITH_INF = SMALL.copy()
+WITH_INF[3, 0] = -np.inf
+
+
+@pytest.mark.parametrize(
+    "data, kwargs",
+    [
+        (WITH_NAN, {}),
+        (WITH_INF, {}),
+        (SMALL.astype(complex), {}),
+        (SMALL.astype("timedelta64[s]"), {}),
+        (SMALL[:, :1].ravel(), {}),
+        (SMALL[:0], {}),
+        (SMALL, {"k": 0}),
+        (SMALL, {"k": 61}),
+        (SMALL, {"k": 2.5}),
+        (SMALL, {"tol": float("nan")}),
+        (SMALL, {"tol": -1}),
+        (SMALL, {"max_iter": 0}),
+        (SMALL, {"seed": 2**32}),
+        (SMALL, {"seed": -1}),
+        (SMALL, {"init": np.zeros((2, 2))}),
+        (SMALL, {"init": np.full((3, 2), np.nan)}),
+    ],
+)
+def test_dask_refuses_what_the_core_refuses_with_the_same_message(data, kwargs):
+    import dask.array as da
+
+    kwargs = {"k": 3, "init": SMALL[:3]} | kwargs
+    k = kwargs.pop("k")
+    with pytest.raises(ValueError) as core:
+        helpers.kmeans(data, k, **kwargs)
+    with dask.config.set(scheduler="synchronous"), pytest.raises(ValueError) as on_dask:
+        dk.dask_kmeans(da.from_array(data, chunks=20), k, **kwargs)
+    assert str(on_dask.value) == str(core.value)
+
+
+def test_dask_errors_never_end_an_iteration_silently():
+    # A bare StopIteration inside map() used to end it: the results vanished with no error.
+    import dask.array as da
+
+    with dask.config.set(scheduler="synchronous"), pytest.raises(ValueError, match="NaN"):
+        list(map(lambda X: dk.dask_kmeans(X, 3, init=SMALL[:3]), [da.from_array(WITH_NAN)]))
+
+
+@pytest.mark.parametrize(
+    "data", [SMALL.astype(int), SMALL.astype(np.float32), SMALL * 1e154, SMALL * 1e-170]
+)
+def test_dask_accepts_what_the_core_accepts_with_the_same_answer(data):
+    import dask.array as da
+
+    init = data[[0, 20, 40]]
+    centroids, labels = helpers.kmeans(data, 3, init=init, tol=0)
+    with dask.config.set(scheduler="synchronous"):
+        result = dk.dask_kmeans(da.from_array(data, chunks=(17, -1)), 3, init=init, tol=0)
+        np.testing.assert_array_equal(result.labels.compute(), labels)
+    np.testing.assert_allclose(
+        result.centroids, centroids, rtol=1e-5 if data.dtype == np.float32 else 1e-12
+    )
+    assert result.centroids.dtype == centroids.dtype
+
+
+def test_a_worker_killed_during_a_fit_still_gives_the_in_memory_answer():
+    import os
+    import signal
+    import threading
+    import time
+
+    import dask.array as da
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster:
+        with Client(cluster) as client:  # a cluster of its own: one of its workers dies
+            # Uniform data: about 80 slow iterations (seconds), made on the workers by a
+            # seeded graph, so Dask can make a lost chunk again exactly as it was.
+            X = da.random.RandomState(3).uniform(size=(20_000, 4), chunks=(2_500, 4)).persist()
+            X_local = X.compute()
+            C0 = X_local[:16]
+            pids = list(client.run(os.getpid).values())
+            result = {}
+            fit = threading.Thread(
+                target=lambda: result.update(r=dk.dask_kmeans(X, 16, init=C0, tol=0))
+            )
+            fit.start()
+            time.sleep(0.5)
+            assert fit.is_alive()  # the kill comes during the fit
+            os.kill(pids[0], signal.SIGKILL)  # its chunks are lost: Dask recomputes them
+            fit.join(timeout=120)
+            assert not fit.is_alive()
+            centroids, labels = helpers.kmeans(X_local, 16, init=C0, tol=0)
+            np.testing.assert_allclose(result["r"].centroids, centroids, rtol=1e-10)
+            np.testing.assert_array_equal(result["r"].labels.compute(), labels)
 
 
 def test_only_the_scaling_chapter_needs_dask():
