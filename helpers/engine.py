@@ -45,7 +45,7 @@ def default_threads() -> int:
     """Threads to use: ``$KMEANS_THREADS`` if set, else the cores this process may run on."""
     value = os.environ.get(THREADS_VARIABLE)
     if value is not None:
-        if not value.strip().isdigit() or int(value) < 1:
+        if not value.strip().isdecimal() or int(value) < 1:
             raise ValueError(f"{THREADS_VARIABLE} must be an integer >= 1, got {value!r}")
         return int(value)
     try:
@@ -172,18 +172,28 @@ def rows_per_block(k: int) -> int:
 
 
 # --------------------------------------------------------------------------- magnitudes
-def safe_scale(X: np.ndarray) -> float:
-    """A power of two to divide X by, or 1.0: 1.0 unless X's largest magnitude is so large
-    (or so small) that squares and sums of squares would overflow (or underflow) X's
-    float type (float64: beyond about 1e149, below about 1e-149).
+def safe_scale(X: np.ndarray, *others) -> float:
+    """A power of two to divide X (and ``others``: centroids, a start) by, or 1.0.
 
-    Dividing by a power of two is exact, and so is every product and sum after it up to the
-    same power of two: the run on ``X / scale`` gives the labels of X, without infinities."""
-    top = max(float(X.max()), -float(X.min()))  # no |X| temporary
+    1.0 unless the numbers are so large that squares and sums of squares would overflow
+    X's float type, or the differences between points so small that their squares would
+    underflow (float64: beyond about 1e149, below about 1e-149). Dividing by a power of two
+    is exact, and so is every product and sum after it up to the same power of two: the
+    run on ``X / scale`` gives the labels of X, without infinities or lost ties."""
+    low, high = X.min(axis=0), X.max(axis=0)  # no |X| temporary
+    spread = 2 * float((0.5 * high - 0.5 * low).max())  # halves: no overflow near the top
+    top = max([float(high.max()), -float(low.min())] + [float(np.abs(a).max()) for a in others])
     info = np.finfo(X.dtype)
-    if top == 0 or 2.0 ** (info.minexp // 2 + 16) <= top <= 2.0 ** (info.maxexp // 2 - 16):
-        return 1.0
-    return float(np.ldexp(1.0, np.frexp(top)[1] - 1))  # X / scale then lies in [-2, 2]
+    small, large = 2.0 ** (info.minexp // 2 + 16), 2.0 ** (info.maxexp // 2 - 16)
+    if top > large:
+        size = top  # squares would overflow
+    elif 0 < spread < small and top <= large * spread:
+        size = spread  # squared differences would underflow (and top stays in range)
+    elif 0 < top < small:
+        size = top
+    else:
+        return 1.0  # (so that safe_scale(X / scale, ...) is 1.0: no second rescaling)
+    return float(np.ldexp(1.0, np.frexp(size)[1] - 1))  # size / scale lies in [1, 2)
 
 
 def round_shift(mean, low, high) -> np.ndarray:

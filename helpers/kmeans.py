@@ -77,7 +77,7 @@ def assign(X, centroids) -> np.ndarray:
     """
     X = check_data(X)
     centroids = check_centroids(centroids, X)
-    scale = engine.safe_scale(X)  # 1.0 unless squares of X would overflow or underflow
+    scale = engine.safe_scale(X, centroids)  # 1.0 unless squares would over- or underflow
     if scale != 1.0:
         return assign(X / scale, centroids / scale)
     shift = engine.centring_shift(X)  # the mean, rounded so that ties stay exact
@@ -111,10 +111,11 @@ def update(X, labels, centroids) -> np.ndarray:
     X = check_data(X)
     centroids = check_centroids(centroids, X)
     k, d = centroids.shape
+    check_int(k, "the number of centroids k", 1, len(X), "n_samples")
     labels = check_labels(labels, X, k)
-    scale = engine.safe_scale(X)
+    scale = engine.safe_scale(X, centroids)
     if scale != 1.0:
-        return update(X / scale, labels, centroids / scale) * scale
+        return in_units(update(X / scale, labels, centroids / scale), X / scale, scale)
     counts = np.bincount(labels, minlength=k)
     sums = np.stack([np.bincount(labels, weights=X[:, j], minlength=k) for j in range(d)], 1)
     empty = np.flatnonzero(counts == 0)
@@ -142,7 +143,7 @@ def inertia(X, centroids, labels) -> float:
     X = check_data(X)
     centroids = check_centroids(centroids, X)
     labels = check_labels(labels, X, len(centroids))
-    scale = engine.safe_scale(X)  # the sum itself may still exceed float64: then inf
+    scale = engine.safe_scale(X, centroids)  # the sum may still exceed float64: then inf
     diff = (X - centroids[labels]) / scale
     return float(np.sum(diff**2, dtype=np.float64)) * scale * scale  # inf if beyond float64
 
@@ -237,21 +238,32 @@ def kmeans_steps(X, k, *, init="k-means++", max_iter=300, tol=0.0, seed=0) -> li
     the final centroids.
     """
     X, k, init, _, max_iter, tol, rng = check_kmeans_params(X, k, init, 1, max_iter, tol, seed)
-    scale = engine.safe_scale(X)  # 1.0 unless squares of X would overflow or underflow
+    start = () if isinstance(init, str) else (init,)
+    scale = engine.safe_scale(X, *start)  # 1.0 unless squares would over- or underflow
     if scale != 1.0:  # run on X / scale (exact), report in X's units
         init = init if isinstance(init, str) else init / scale
         steps = kmeans_steps(X / scale, k, init=init, max_iter=max_iter, tol=tol, seed=rng)
-        return [rescaled(step, scale) for step in steps]
+        return [rescaled(step, X / scale, scale) for step in steps]
     start = init_centroids(X, k, init, rng)
     return list(lloyd_steps(X, start, max_iter, tolerance(X, tol)))
 
 
-def rescaled(step: Step, scale: float) -> Step:
+def in_units(centroids, X_scaled, scale):
+    """Means from the run on ``X / scale`` back in X's units. A mean lies within its
+    points' range; rounding could step a hair outside it, which near float's largest
+    number would overflow, so they are clipped to the range first."""
+    return np.clip(centroids, X_scaled.min(axis=0), X_scaled.max(axis=0)) * scale
+
+
+def rescaled(step: Step, X_scaled, scale: float) -> Step:
     """A step of the run on ``X / scale``, in X's own units."""
     score = None if step.inertia is None else step.inertia * scale * scale
-    return step._replace(
-        centroids=step.centroids * scale, new_centroids=step.new_centroids * scale, inertia=score
-    )
+    if step.iteration == 0:  # the start as given, not a mean
+        centroids = step.centroids * scale
+    else:
+        centroids = in_units(step.centroids, X_scaled, scale)
+    new = in_units(step.new_centroids, X_scaled, scale)
+    return step._replace(centroids=centroids, new_centroids=new, inertia=score)
 
 
 def tolerance(X, tol: float) -> float:
@@ -294,12 +306,12 @@ def kmeans(X, k, *, init="k-means++", n_init=10, max_iter=300, tol=1e-4, seed=0)
     )
     if not isinstance(init, str):
         n_init = 1  # the same start would give the same result every time
-    scale = engine.safe_scale(X)  # 1.0 unless squares of X would overflow or underflow
-    if scale != 1.0:  # run on X / scale (exact: a power of two), scale the centroids back
+    scale = engine.safe_scale(X, *([] if isinstance(init, str) else [init]))
+    if scale != 1.0:  # squares would over- or underflow: run on X / scale (exact), scale back
         init = init if isinstance(init, str) else init / scale
         args = dict(init=init, n_init=n_init, max_iter=max_iter, tol=tol, seed=rng)
         centroids, labels = kmeans(X / scale, k, **args)
-        return centroids * scale, labels
+        return in_units(centroids, X / scale, scale), labels
     tol = tolerance(X, tol)
     fast = engine.Lloyd(X)  # X prepared once, for every start
     best = None

@@ -16,6 +16,12 @@ import numpy as np
 SEED_MAX = 2**32 - 1  # numpy's RandomState takes seeds in [0, 2**32 - 1]
 
 
+def shown(value) -> str:
+    """``repr(value)``, shortened for an error message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:28] + "..." + text[-28:]
+
+
 def _is_sparse(X) -> bool:
     sparse = sys.modules.get("scipy.sparse")  # loaded already if X is one of its matrices
     return sparse is not None and sparse.issparse(X)
@@ -49,22 +55,48 @@ def check_array_form(X, name: str = "X"):
     return np.dtype(np.float32 if dtype == np.float32 else np.float64)
 
 
+def _as_array(X, name: str):
+    """``np.asarray(X)``, with our message for what NumPy cannot read as one array."""
+    if isinstance(X, np.ma.MaskedArray) and np.ma.getmaskarray(X).any():
+        raise ValueError(
+            f"{name} is a masked array with masked entries, whose values would be used as "
+            f"they are: fill them or drop their rows first (e.g. {name}.filled(...))"
+        )
+    try:
+        X = np.asarray(X)
+    except (ValueError, TypeError) as error:  # ragged lists, odd objects
+        message = f"{name} must be a 2-D array of numbers, could not read it: {error}"
+        raise ValueError(message) from None
+    if X.dtype.kind == "O":  # objects that are all numbers (Python ints, Decimals) are fine
+        try:
+            X = X.astype(np.float64)
+        except (ValueError, TypeError):
+            raise ValueError(f"{name} must hold numbers, got dtype object") from None
+    return X
+
+
 def check_data(X, name: str = "X") -> np.ndarray:
     """Return ``X`` as a finite 2-D float array, or raise a ``ValueError`` saying why.
 
-    float32 stays float32; every other numeric dtype (int, bool, float16) becomes float64.
+    float32 stays float32; every other numeric dtype (int, bool, float16, longdouble)
+    becomes float64.
     """
     if not _is_sparse(X):
-        X = np.asarray(X)
+        X = _as_array(X, name)
+    original = X
     X = X.astype(check_array_form(X, name), copy=False)
     finite = np.isfinite(X)
     if not finite.all():
         row = int(np.flatnonzero(~finite.all(axis=1))[0])
+        if np.isfinite(original[row]).all():  # e.g. a longdouble beyond float64's range
+            raise ValueError(
+                f"{name} has values beyond the range of {X.dtype} (row {row}): rescale them"
+            )
         raise ValueError(f"{name} contains NaN or infinity (row {row})")
     return X
 
 
-def check_centroids(centroids, X: np.ndarray, name: str = "centroids") -> np.ndarray:
+def check_centroids(centroids, X: np.ndarray, name: str = "centroids", like: str = "X"):
     """Centroids for ``X``: finite, 2-D, as many columns as ``X``, in ``X``'s dtype."""
     shape = np.shape(centroids)
     if len(shape) != 2:
@@ -74,9 +106,16 @@ def check_centroids(centroids, X: np.ndarray, name: str = "centroids") -> np.nda
     centroids = check_data(centroids, name)
     if centroids.shape[1] != X.shape[1]:
         raise ValueError(
-            f"{name} must have n_features={X.shape[1]} columns like X, got shape {centroids.shape}"
+            f"{name} must have n_features={X.shape[1]} columns like {like}, got shape "
+            f"{centroids.shape}"
         )
-    return centroids.astype(X.dtype, copy=False)
+    with np.errstate(over="ignore"):
+        cast = centroids.astype(X.dtype, copy=False)
+    if not np.isfinite(cast).all():
+        raise ValueError(
+            f"{name} has values beyond the range of X's dtype {X.dtype}: pass X as float64"
+        )
+    return cast
 
 
 def check_labels(labels, X: np.ndarray, k: int | None = None, name: str = "labels"):
@@ -86,10 +125,20 @@ def check_labels(labels, X: np.ndarray, k: int | None = None, name: str = "label
         raise ValueError(
             f"{name} must have shape (n_samples,)=({X.shape[0]},), got shape {labels.shape}"
         )
-    if labels.dtype.kind in "fc" and np.isnan(labels).any():
-        row = int(np.flatnonzero(np.isnan(labels))[0])
-        raise ValueError(f"{name} must not contain NaN (sample {row})")
+    if labels.dtype.kind in "fcO":  # None or NaN could hide only in these
+        missing = np.array([v is None or v != v for v in labels.tolist()], dtype=bool)
+    else:
+        missing = np.zeros(len(labels), dtype=bool)
+    if missing.any():
+        raise ValueError(f"{name} must not contain NaN or None (sample {np.argmax(missing)})")
     if k is None:
+        try:
+            np.unique(labels)  # the callers group samples by label: they must sort
+        except TypeError:
+            raise ValueError(
+                f"{name} must be values that can be compared, such as numbers or strings, "
+                f"got a mix of types"
+            ) from None
         return labels
     integers = labels.dtype.kind in "iu"
     if not integers or labels.min() < 0 or labels.max() >= k:
@@ -129,6 +178,20 @@ def check_xp_arrays(xp, X, centroids, labels=None):
             raise ValueError(f"labels must be integers in [0, k - 1={k - 1}]")
 
 
+def check_vector(values, name: str, length: int, low: float = 0.0) -> np.ndarray:
+    """A 1-D float array of ``length`` finite numbers, each ``>= low``."""
+    values = _as_array(values, name)
+    if values.shape != (length,) or values.dtype.kind not in "biuf":
+        raise ValueError(
+            f"{name} must be {length} numbers (shape ({length},)), got shape {values.shape} "
+            f"and dtype {values.dtype}"
+        )
+    values = values.astype(np.float64)
+    if not (np.isfinite(values).all() and (values >= low).all()):
+        raise ValueError(f"{name} must be finite numbers >= {low:g}")
+    return values
+
+
 def check_int(value, name: str, low: int, high: int | None = None, high_name: str = "") -> int:
     """An integer in ``[low, high]`` (no upper limit if ``high`` is None); bools refused."""
     ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
@@ -136,17 +199,25 @@ def check_int(value, name: str, low: int, high: int | None = None, high_name: st
         return int(value)
     allowed = f"[{low}, {high_name}={high}]" if high is not None else f">= {low}"
     raise ValueError(
-        f"{name} must be an integer {'in ' if high is not None else ''}{allowed}, got {value!r}"
+        f"{name} must be an integer {'in ' if high is not None else ''}{allowed}, "
+        f"got {shown(value)}"
     )
 
 
 def check_number(value, name: str, *, low: float = 0.0, strict: bool = False) -> float:
-    """A finite real number ``>= low`` (``> low`` if ``strict``); bools refused."""
+    """A finite real number ``>= low`` (``> low`` if ``strict``), as a float; bools refused.
+
+    Any real number type will do (Fraction, Decimal, NumPy scalars), as long as it fits a
+    float64: 10**400 or a longdouble of 1e400 do not."""
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if ok and np.isfinite(value) and (value > low if strict else value >= low):
-        return float(value)
+    try:
+        number = float(value) if ok else np.nan
+    except (OverflowError, ValueError):
+        number = np.nan
+    if np.isfinite(number) and (number > low if strict else number >= low):
+        return number
     raise ValueError(
-        f"{name} must be a finite number {'>' if strict else '>='} {low:g}, got {value!r}"
+        f"{name} must be a finite number {'>' if strict else '>='} {low:g}, got {shown(value)}"
     )
 
 
@@ -185,7 +256,7 @@ def check_init(init, k: int, X, names=("random", "k-means++")):
         raise ValueError(
             f"init array must have shape (k, n_features)={shape}, got shape {arr.shape}"
         )
-    return check_data(arr, "init").astype(X.dtype, copy=False)
+    return check_centroids(arr, X, "init")
 
 
 def check_run_params(X, k, init, n_init, max_iter, tol, seed, inits=("random", "k-means++")):

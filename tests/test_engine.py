@@ -198,3 +198,10 @@ def test_an_interrupted_fit_leaves_blas_as_it_was():
     np.testing.assert_array_equal(  # and the engine still works
         helpers.kmeans(small, 4, seed=0)[1], helpers.kmeans(small, 4, seed=0)[1]
     )
+
+
+def test_threads_variable_refuses_what_is_not_a_plain_integer(monkeypatch):
+    for value in ("\u00b2", "0", "-1", "2.5"):
+        monkeypatch.setenv(engine.THREADS_VARIABLE, value)
+        with pytest.raises(ValueError, match=r"KMEANS_THREADS must be an integer >= 1"):
+            engine.default_threads()

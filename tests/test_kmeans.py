@@ -232,3 +232,37 @@ def test_the_warning_says_truly_why_a_cluster_is_empty():
     X = np.repeat([[0.0, 0.0], [3.0, 4.0]], 4, axis=0)  # 2 distinct points, k = 3
     with pytest.warns(UserWarning, match=r"only 2 of k=3 clusters hold points: X has only 2"):
         helpers.kmeans(X, 3, seed=0)
+
+
+def test_data_at_the_edge_of_float_range_give_finite_centroids():
+    for dtype in (np.float64, np.float32):
+        top = np.finfo(dtype).max
+        X = np.array([[top], [-top], [top]], dtype=dtype)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            centroids, labels = helpers.kmeans(X, 2, init=np.array([[0.0], [1.0]], dtype=dtype))
+        assert np.isfinite(centroids).all() and labels[0] == labels[2] != labels[1]
+
+
+@pytest.mark.parametrize("power", [-494, -400, 0, 400])
+def test_neighbouring_floats_keep_their_labels_at_any_scale(power):
+    # 8 consecutive floats near 1: their differences (2^-52) squared underflow near 2^-494
+    X = (1 + np.arange(8) * 2.0**-52)[:, None] * 2.0**power
+    np.testing.assert_array_equal(helpers.assign(X, X[[0, 7]]), [0, 0, 0, 0, 1, 1, 1, 1])
+    np.testing.assert_array_equal(helpers.kmeans(X, 2, init=X[[0, 7]])[1], [0, 0, 0, 0, 1, 1, 1, 1])
+
+
+def test_centroids_far_from_the_data_still_give_the_nearest():
+    np.testing.assert_array_equal(helpers.assign([[0.0], [1.0]], [[1e201], [1e200]]), [1, 1])
+
+
+def test_exact_ties_go_to_the_lowest_index_on_grid_data():
+    rng = np.random.RandomState(0)
+    for _ in range(300):
+        X = rng.randint(-4, 5, size=(rng.randint(3, 12), 2)).astype(float)
+        C = rng.randint(-4, 5, size=(3, 2)).astype(float)
+        exact = ((X[:, None] - C[None]) ** 2).sum(axis=2).argmin(axis=1)  # small integers: exact
+        np.testing.assert_array_equal(helpers.assign(X, C), exact)
+        np.testing.assert_array_equal(
+            helpers.kmeans_steps(X, 3, init=C, max_iter=1)[0].labels, exact
+        )

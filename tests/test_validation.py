@@ -52,7 +52,8 @@ def test_bad_parameters_raise_clear_errors(kwargs, message):
         (np.zeros((0, 2)), r"X must not be empty, got shape \(0, 2\)"),
         (np.zeros((3, 0)), r"X must not be empty, got shape \(3, 0\)"),
         ([["a", "b"], ["c", "d"]], r"X must hold numbers, got dtype <U1"),
-        (np.array([[1, None], [2, 3]]), r"X must hold numbers, got dtype object"),
+        (np.array([[1, None], [2, 3]]), r"X contains NaN or infinity \(row 0\)"),  # None: NaN
+        (np.array([[1, "a"], [2, 3]], dtype=object), r"X must hold numbers, got dtype object"),
         (np.array([[1j, 2], [3, 4]]), r"X must hold real numbers"),
         (np.array([[0.0, 1], [2, 3], [np.nan, 1]]), r"X contains NaN or infinity \(row 2\)"),
         (np.array([[0.0, 1], [np.inf, 3], [1, 1]]), r"X contains NaN or infinity \(row 1\)"),
@@ -139,3 +140,50 @@ def test_every_public_function_refuses_nan_data():
         with pytest.raises(ValueError, match=r"X contains NaN or infinity \(row 3\)"):
             call()
             pytest.fail(f"{name} accepted NaN")
+
+
+def test_float32_data_refuse_a_start_beyond_float32():
+    X = np.array([[0, 0], [1, 0], [10, 0], [11, 0]], np.float32)
+    with pytest.raises(
+        ValueError, match=r"centroids has values beyond the range of X's dtype float32"
+    ):
+        helpers.assign(X, [[1e39, 0], [0, 0]])
+    with pytest.raises(ValueError, match=r"init has values beyond the range of X's dtype float32"):
+        helpers.kmeans(X, 2, init=[[1e39, 0], [0, 0]])
+
+
+def test_numbers_of_any_type_and_what_does_not_fit():
+    from fractions import Fraction
+
+    assert helpers.kmeans(X_OK, 2, tol=Fraction(1, 10_000))[1].shape == (10,)
+    for tol in (10**400, np.longdouble("1e4000")):
+        with pytest.raises(ValueError, match=r"tol must be a finite number >= 0, got"):
+            helpers.kmeans(X_OK, 2, tol=tol)
+    np.testing.assert_array_equal(
+        helpers.kmeans(X_OK.astype(object), 2, seed=0)[1], helpers.kmeans(X_OK, 2, seed=0)[1]
+    )
+    with pytest.raises(ValueError, match=r"X must be a 2-D array of numbers, could not read it"):
+        helpers.kmeans([[1, 2], [3]], 1)
+    with pytest.raises(ValueError, match=r"X is a masked array with masked entries"):
+        helpers.kmeans(np.ma.array(X_OK, mask=X_OK > 17), 2)
+
+
+def test_update_needs_no_more_centroids_than_points():
+    with pytest.raises(
+        ValueError,
+        match=r"the number of centroids k must be an integer in \[1, n_samples=2\], got 3",
+    ):
+        helpers.update([[0.0], [1.0]], [0, 0], [[0.0], [1.0], [2.0]])
+
+
+@pytest.mark.parametrize(
+    "labels, message",
+    [
+        ([0, None, 1, 1], r"labels must not contain NaN or None \(sample 1\)"),
+        ([0, "a", 1, 1], r"labels must be values that can be compared"),
+        ([0, 1, float("nan"), 1], r"labels must not contain NaN or None \(sample 2\)"),
+    ],
+)
+def test_silhouette_labels_of_mixed_objects(labels, message):
+    with pytest.raises(ValueError, match=message):
+        helpers.silhouette_samples(np.arange(8.0).reshape(4, 2), np.array(labels, dtype=object))

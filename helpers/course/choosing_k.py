@@ -45,7 +45,12 @@ def elbow(ks, inertias, *, log=True) -> int:
     return int(ks[np.argmax(below)])
 
 
-def gap_statistic(X, ks, *, n_refs=20, n_init=3, seed=0, progress=True):
+def uniform_box(X, rng) -> np.ndarray:
+    """Reference data with no clusters: uniform on the bounding box of X, X's shape."""
+    return rng.uniform(X.min(axis=0), X.max(axis=0), size=X.shape)
+
+
+def gap_statistic(X, ks, *, n_refs=20, n_init=3, seed=0, reference=uniform_box, progress=True):
     """The gap statistic of Tibshirani, Walther & Hastie (2001), from scratch.
 
     Compares ``log W_k`` (W_k is the inertia with k clusters) with its expectation under a
@@ -59,6 +64,7 @@ def gap_statistic(X, ks, *, n_refs=20, n_init=3, seed=0, progress=True):
     ks : sequence of int
     n_refs : int, number of reference data sets B
     n_init, seed : passed on to ``kmeans``; ``seed`` also draws the references
+    reference : function ``(X, rng) -> array of X's shape``, one reference data set
 
     Returns
     -------
@@ -68,8 +74,7 @@ def gap_statistic(X, ks, *, n_refs=20, n_init=3, seed=0, progress=True):
     """
     X = check_data(X)
     rng = np.random.RandomState(seed)
-    lo, hi = X.min(axis=0), X.max(axis=0)
-    refs = [rng.uniform(lo, hi, size=X.shape) for _ in range(n_refs)]
+    refs = [reference(X, rng) for _ in range(n_refs)]
     log_w = np.empty(len(ks))
     log_w_ref = np.empty((len(ks), n_refs))
     for i, k in enumerate(tqdm(ks, desc="gap statistic", disable=not progress)):

@@ -1,9 +1,10 @@
-"""Checkers for the exercises: test a learner's function on several cases, say what is wrong.
+"""Checkers of the four exercise chapters (06-09): a learner's function on several cases.
 
-Each ``check_*`` takes the learner's function, runs it on small cases with known answers
-(computed by the worked solutions in ``helpers``), and either prints how many checks
-passed or raises ``CheckFailed`` with a message that names the case and the first wrong
-value, e.g. "silhouette of sample 17 is 0.31, expected 0.42".
+Each ``check_*`` follows the pattern of ``helpers.exercises.pattern``: it returns True when
+every case passes, False (with the list of cases) while the function is a stub, and raises
+``CheckFailed`` naming the case and the first wrong value otherwise, e.g. "silhouette of
+sample 17 is 0.31, expected 0.42". Expected answers come from the worked solutions in
+``helpers``; the messages name the typical mistakes.
 """
 
 from __future__ import annotations
@@ -12,28 +13,20 @@ import numpy as np
 
 from helpers.course.data import course_data
 from helpers.exercises.mixture import soft_assign
+from helpers.exercises.pattern import CheckFailed, run_checks
+from helpers.exercises.pattern import as_array as _array
+from helpers.exercises.pattern import fail as _fail
 from helpers.exercises.quantize import psnr, quantize
 from helpers.exercises.silhouette import silhouette_samples
 from helpers.kmeans import kmeans
 
-
-class CheckFailed(AssertionError):
-    """A learner's function gave a wrong answer; the message says which and where."""
-
-
-def _fail(case: str, message: str):
-    raise CheckFailed(f"[{case}] {message}")
-
-
-def _array(value, case, name):
-    try:
-        return np.asarray(value)
-    except Exception as e:  # noqa: BLE001 - any failure here is the learner's to see
-        _fail(case, f"{name} could not be turned into an array: {e}")
-
-
-def _passed(what: str, n: int) -> None:
-    print(f"All {n} {what} checks passed.")
+__all__ = [
+    "CheckFailed",
+    "check_minibatch_update",
+    "check_quantize",
+    "check_silhouette",
+    "check_soft_assign",
+]
 
 
 # ------------------------------------------------------------------------ silhouette
@@ -50,10 +43,11 @@ def _silhouette_cases():
     ]
 
 
-def check_silhouette(silhouette_samples_fn, *, atol=1e-8) -> None:
+def check_silhouette(silhouette_samples_fn, *, atol=1e-8) -> bool:
     """Check a ``silhouette_samples(X, labels) -> s`` function against the worked solution."""
-    cases = _silhouette_cases()
-    for case, X, labels in cases:
+
+    def check(case):
+        case, X, labels = case
         got = _array(silhouette_samples_fn(X, labels), case, "the result")
         want = silhouette_samples(X, labels)
         if got.shape != want.shape:
@@ -79,7 +73,8 @@ def check_silhouette(silhouette_samples_fn, *, atol=1e-8) -> None:
                 f"silhouette of sample {i} is {got[i]:.4f}, expected {want[i]:.4f}"
                 f"{hint}; {len(wrong)} of {len(want)} samples differ",
             )
-    return _passed("silhouette", len(cases))
+
+    return run_checks("silhouette", silhouette_samples_fn, _silhouette_cases(), check)
 
 
 # ------------------------------------------------------------------------ quantize
@@ -99,10 +94,11 @@ def _quantize_cases():
     ]
 
 
-def check_quantize(quantize_fn, *, max_psnr_loss=1.0) -> None:
+def check_quantize(quantize_fn, *, max_psnr_loss=1.0) -> bool:
     """Check a ``quantize(image, k) -> (quantized, palette)`` function."""
-    cases = _quantize_cases()
-    for case, image, k in cases:
+
+    def check(case):
+        case, image, k = case
         result = quantize_fn(image, k)
         if not isinstance(result, tuple) or len(result) != 2:
             _fail(case, "expected a pair (quantized_image, palette)")
@@ -136,7 +132,8 @@ def check_quantize(quantize_fn, *, max_psnr_loss=1.0) -> None:
                 f"{reference - max_psnr_loss:.1f} dB (pixels should take their nearest "
                 f"palette colour, and the palette should come from K-Means)",
             )
-    return _passed("quantize", len(cases))
+
+    return run_checks("quantize", quantize_fn, _quantize_cases(), check)
 
 
 # ------------------------------------------------------------------------ mini-batch
@@ -167,7 +164,7 @@ def _minibatch_cases():
     ]
 
 
-def check_minibatch_update(update_fn, *, atol=1e-10) -> None:
+def check_minibatch_update(update_fn, *, atol=1e-10) -> bool:
     """Check a ``minibatch_update(centroids, counts, batch) -> (centroids, counts)`` step.
 
     The step is deterministic, so it is compared with the worked solution exactly (to
@@ -175,8 +172,8 @@ def check_minibatch_update(update_fn, *, atol=1e-10) -> None:
     """
     from helpers.exercises.minibatch import minibatch_update
 
-    cases = _minibatch_cases()
-    for case, C, counts, batch in cases:
+    def check(case):
+        case, C, counts, batch = case
         result = update_fn(C.copy(), counts.copy(), batch.copy())
         if not isinstance(result, tuple) or len(result) != 2:
             _fail(case, "expected a pair (centroids, counts)")
@@ -199,11 +196,12 @@ def check_minibatch_update(update_fn, *, atol=1e-10) -> None:
                 f"{np.round(want_c[j], 4).tolist()} (with {int(counts[j])} points seen before; "
                 f"learning rate 1/count makes it the running mean of all its points)",
             )
-    return _passed("mini-batch update", len(cases))
+
+    return run_checks("mini-batch update", update_fn, _minibatch_cases(), check)
 
 
 # ------------------------------------------------------------------------ soft assignment
-def check_soft_assign(soft_assign_fn, *, atol=1e-9) -> None:
+def check_soft_assign(soft_assign_fn, *, atol=1e-9) -> bool:
     """Check a ``soft_assign(X, centroids, beta) -> responsibilities`` function."""
     X, _ = course_data()
     C = kmeans(X, 4, seed=0)[0]
@@ -214,7 +212,9 @@ def check_soft_assign(soft_assign_fn, *, atol=1e-9) -> None:
         ("points 10,000 away", X + 1e4, C, 1.0),
         ("tiny beta (1e-8)", X, C, 1e-8),
     ]
-    for case, data, centroids, beta in cases:
+
+    def check(case):
+        case, data, centroids, beta = case
         r = _array(soft_assign_fn(data, centroids, beta), case, "the result")
         want = soft_assign(data, centroids, beta)
         if r.shape != want.shape:
@@ -238,4 +238,5 @@ def check_soft_assign(soft_assign_fn, *, atol=1e-9) -> None:
                 f"responsibility of point {i} for centroid {j} is {r[i, j]:.4f}, "
                 f"expected {want[i, j]:.4f} (use squared distances, times beta)",
             )
-    return _passed("soft-assignment", len(cases))
+
+    return run_checks("soft-assignment", soft_assign_fn, cases, check)

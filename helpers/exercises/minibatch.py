@@ -6,9 +6,15 @@ from typing import Iterator
 
 import numpy as np
 
-from helpers.engine import cluster_sums, nearest_centroid
+from helpers.engine import cluster_sums, nearest_centroid, safe_scale
 from helpers.kmeans import init_centroids
-from helpers.validation import check_int, check_kmeans_params
+from helpers.validation import (
+    check_centroids,
+    check_data,
+    check_int,
+    check_kmeans_params,
+    check_vector,
+)
 
 
 def minibatch_update(centroids, counts, batch):
@@ -38,7 +44,10 @@ def minibatch_update(centroids, counts, batch):
     >>> c.ravel().tolist(), v.tolist()
     ([1.0, 10.0], [2.0, 2.0])
     """
+    centroids = check_data(centroids, "centroids").astype(np.float64)  # a new array
     k = centroids.shape[0]
+    counts = check_vector(counts, "counts", k)
+    batch = check_centroids(batch, centroids, "batch", like="centroids")
     labels, _ = nearest_centroid(batch, centroids)
     m = np.bincount(labels, minlength=k).astype(float)
     sums = cluster_sums(batch, labels, k)
@@ -91,6 +100,12 @@ def minibatch_kmeans(
     if init_size is None:
         init_size = min(X.shape[0], max(3 * batch_size, k))
     init_size = check_int(init_size, "init_size", k, X.shape[0], "n_samples")
+    scale = safe_scale(X, *([] if isinstance(init, str) else [init]))
+    if scale != 1.0:  # as helpers.kmeans: run on X / scale (exact), scale the centroids back
+        init = init if isinstance(init, str) else init / scale
+        args = dict(batch_size=batch_size, n_steps=n_steps, init=init, seed=rng)
+        centroids, labels = minibatch_kmeans(X / scale, k, init_size=init_size, **args)
+        return centroids * scale, labels
     shift = X.mean(axis=0)
     Xc = X - shift
     subset = Xc[rng.choice(X.shape[0], init_size, replace=False)] if isinstance(init, str) else Xc

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.engine import map_chunks
+from helpers.engine import map_chunks, safe_scale
 from helpers.validation import check_data, check_labels
 
 # Rows per block: keeps each thread's (block, n_samples) distance matrix near 16 MiB.
@@ -35,9 +35,10 @@ def _check_labels(X, labels):
 def silhouette_samples(X, labels) -> np.ndarray:
     """Silhouette coefficient of every sample.
 
-    Each block of rows gets its distances to all points (one matrix product, through the
-    dot-product identity on centred data), then per-cluster sums of those distances with
-    a second product by the one-hot label matrix. Memory: one (block, n) matrix.
+    Each block of rows gets its summed distance to every cluster, one cluster at a time: one
+    matrix product through the dot-product identity, with block and cluster both centred on
+    that cluster's mean, so distances inside a tight cluster stay accurate however far it
+    lies from the others. Memory: one (block, cluster size) matrix per thread.
 
     Parameters
     ----------
@@ -55,24 +56,29 @@ def silhouette_samples(X, labels) -> np.ndarray:
     """
     X = check_data(X).astype(np.float64, copy=False)
     codes, k = _check_labels(X, labels)
+    X = X / safe_scale(X)  # a power of two: the ratios below do not change, squares stay finite
     n = X.shape[0]
-    X = X - X.mean(axis=0)  # centring keeps the identity accurate
-    sq_norms = np.einsum("ij,ij->i", X, X)
-    onehot = np.zeros((n, k))
-    onehot[np.arange(n), codes] = 1.0
-    counts = onehot.sum(axis=0)
+    members = [np.flatnonzero(codes == c) for c in range(k)]
+    means = [X[m].mean(axis=0) for m in members]
+    centred = [X[m] - mean for m, mean in zip(members, means)]  # each cluster about its mean
+    sq_norms = [np.einsum("ij,ij->i", c, c) for c in centred]
+    counts = np.array([len(m) for m in members], dtype=float)
     s = np.empty(n)
 
     def work(start, stop):
-        d2 = X[start:stop] @ X.T  # in place from here on: one (block, n) array per thread
-        d2 *= -2.0
-        d2 += sq_norms[start:stop, None]
-        d2 += sq_norms[None, :]
-        np.maximum(d2, 0, out=d2)
-        d2[np.arange(stop - start), np.arange(start, stop)] = 0.0  # exact zero to itself
-        sums = np.sqrt(d2, out=d2) @ onehot  # (block, k): summed distance to each cluster
-        own = codes[start:stop]
         rows = np.arange(stop - start)
+        sums = np.empty((stop - start, k))  # summed distance of each row to each cluster
+        for c in range(k):
+            xb = X[start:stop] - means[c]
+            d2 = xb @ centred[c].T  # in place from here on: one (block, n_c) array
+            d2 *= -2.0
+            d2 += np.einsum("ij,ij->i", xb, xb)[:, None]
+            d2 += sq_norms[c][None, :]
+            np.maximum(d2, 0, out=d2)
+            inside = (members[c] >= start) & (members[c] < stop)
+            d2[members[c][inside] - start, np.flatnonzero(inside)] = 0.0  # exact zero to itself
+            sums[:, c] = np.sqrt(d2, out=d2).sum(axis=1)
+        own = codes[start:stop]
         own_count = counts[own]
         a = sums[rows, own] / np.maximum(own_count - 1, 1)
         mean_to = sums / counts

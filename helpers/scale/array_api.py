@@ -20,10 +20,11 @@ from array_api_compat import (
     is_cupy_namespace,
     is_numpy_namespace,
     is_torch_namespace,
+    to_device,
 )
 
 from helpers import engine
-from helpers.engine import fill_empty, nearest_centroid
+from helpers.engine import fill_empty, nearest_centroid, round_shift, safe_scale
 from helpers.kmeans import update as numpy_update
 from helpers.validation import check_centroids, check_data, check_xp_arrays
 
@@ -34,11 +35,44 @@ def _rows(n: int, k: int, block_floats: int) -> int:
     return max(1, min(n, block_floats // max(1, k)))
 
 
+def _namespace(*arrays):
+    """The arrays' common library, or our ValueError (lists, or arrays of two libraries)."""
+    try:
+        return array_namespace(*arrays)
+    except TypeError as error:
+        raise ValueError(
+            f"X, centroids (and labels) must be arrays of one array-API library, on one "
+            f"device: {error}"
+        ) from None
+
+
+def _host(values) -> np.ndarray:
+    """A few numbers (a row per feature, the centroids) copied to NumPy, from any device."""
+    try:
+        return np.from_dlpack(values).astype(np.float64)  # CPU arrays of any library
+    except (BufferError, RuntimeError, TypeError, ValueError):
+        if is_cupy_namespace(array_namespace(values)):
+            return values.get().astype(np.float64)
+        return np.from_dlpack(to_device(values, "cpu")).astype(np.float64)  # PyTorch on a GPU
+
+
+def _shift_and_scale(xp, X, centroids):
+    """The engine's centring shift (rounded so that exact ties stay exact) and power-of-two
+    scale, computed from X's range per feature and the centroids: a few numbers."""
+    low, high = _host(xp.min(X, axis=0)), _host(xp.max(X, axis=0))
+    C = _host(centroids)
+    scale = safe_scale(np.vstack([low, high]), C)
+    shift = round_shift(C.mean(axis=0) / scale, C.min(axis=0) / scale, C.max(axis=0) / scale)
+    return xp.asarray(shift, dtype=X.dtype, device=device(X)), scale
+
+
 def assign(X, centroids, *, block_floats: int = BLOCK_FLOATS, check: bool = True):
     """Index of the nearest centroid for every row, in X's own library and device.
 
-    The core's recipe: centre on the centroids' mean (accuracy far from the origin), then
-    ``||c||^2 - 2 x.c`` by one matrix product per block of rows, and its argmin.
+    The engine's recipe: divide by the engine's power-of-two scale where the numbers need
+    it, centre near the centroids' mean (accuracy far from the origin; rounded so that
+    exact ties stay ties), then ``||c||^2 - 2 x.c`` by one matrix product per block of
+    rows, and its argmin.
 
     Parameters
     ----------
@@ -50,21 +84,21 @@ def assign(X, centroids, *, block_floats: int = BLOCK_FLOATS, check: bool = True
     -------
     labels : integer array of shape (n,)
     """
-    xp = array_namespace(X, centroids)
+    xp = _namespace(X, centroids)
     if is_numpy_namespace(xp):  # the core's checks, then the engine: threads, reused buffers
         X = check_data(X) if check else X
         return nearest_centroid(X, check_centroids(centroids, X) if check else centroids)[0]
     if check:
         check_xp_arrays(xp, X, centroids)
-    shift = xp.mean(centroids, axis=0)
-    C = centroids - shift
+    shift, scale = _shift_and_scale(xp, X, centroids)  # as the engine: ties stay exact
+    C = centroids / scale - shift
     minus_2c_t = -2 * C.T  # (d, k)
     c_sq = xp.sum(C * C, axis=1)  # (k,)
     n, k = X.shape[0], C.shape[0]
     rows = _rows(n, k, block_floats)
     parts = []
     for start in range(0, n, rows):
-        scores = (X[start : start + rows, :] - shift) @ minus_2c_t + c_sq  # (rows, k)
+        scores = (X[start : start + rows, :] / scale - shift) @ minus_2c_t + c_sq  # (rows, k)
         parts.append(xp.argmin(scores, axis=1))
     return xp.concat(parts) if len(parts) > 1 else parts[0]
 
@@ -74,7 +108,7 @@ def cluster_sums(X, labels, k: int, *, block_floats: int = BLOCK_FLOATS):
 
     One small helper per library, because the array API standard has none.
     """
-    xp = array_namespace(X, labels)
+    xp = _namespace(X, labels)
     if is_numpy_namespace(xp):
         return engine.cluster_sums(X, labels, k).astype(X.dtype)
     out = xp.zeros((k, X.shape[1]), dtype=X.dtype, device=device(X))
@@ -108,7 +142,7 @@ def update(X, labels, centroids, *, check: bool = True):
     -------
     new_centroids : array of shape (k, d), X's library and device
     """
-    xp = array_namespace(X, labels, centroids)
+    xp = _namespace(X, labels, centroids)
     if is_numpy_namespace(xp):
         return numpy_update(X, labels, centroids)  # the core's update checks its input
     if check:
@@ -122,7 +156,7 @@ def update(X, labels, centroids, *, check: bool = True):
         empty = [j for j in range(k) if counts[j] == 0]
         diff = X - xp.take(centroids, labels, axis=0)
         order = xp.argsort(xp.sum(diff * diff, axis=1), descending=True, stable=True)
-        far = order[: len(empty) + k]  # enough candidates, see fill_empty
+        far = order[: min(len(empty) + k, X.shape[0])]  # enough candidates, see fill_empty
         far_labels = [int(j) for j in xp.take(labels, far)]
         fill_empty(empty, xp.take(X, far, axis=0), far_labels, sums, counts)
         counts = xp.asarray(counts, dtype=X.dtype, device=device(X))

@@ -181,17 +181,24 @@ def check_dask_data(X) -> da.Array:
             f"X must be a 2-D dask array chunked by rows only (chunks=(rows, -1)), got "
             f"{len(X.chunks[1])} chunks of columns"
         )
+    if any(np.isnan(rows) for rows in X.chunks[0]):
+        raise ValueError(
+            "X has chunks of unknown size (after boolean indexing, say): call "
+            "X.compute_chunk_sizes() first"
+        )
+    if 0 in X.chunks[0]:  # empty chunks carry nothing, and some reductions fail on them
+        X = X.rechunk((tuple(rows for rows in X.chunks[0] if rows), X.shape[1]))
     return X.astype(dtype) if X.dtype != dtype else X
 
 
-def dask_safe_scale(X: da.Array) -> float:
-    """``engine.safe_scale`` of a Dask array, and a ``ValueError`` naming the first row with
-    NaN or infinity, as the core's checks give."""
-    finite, top, bottom = dask.compute(da.isfinite(X).all(), X.max(), X.min())
+def dask_safe_scale(X: da.Array, *others) -> float:
+    """``engine.safe_scale`` of a Dask array (from its range per feature), and a
+    ``ValueError`` naming the first row with NaN or infinity, as the core's checks give."""
+    finite, low, high = dask.compute(da.isfinite(X).all(), X.min(axis=0), X.max(axis=0))
     if not finite:
         row = int(da.argmax(~da.isfinite(X).all(axis=1)).compute())
         raise ValueError(f"X contains NaN or infinity (row {row})")
-    return safe_scale(np.array([[top], [bottom]], dtype=X.dtype))
+    return safe_scale(np.vstack([low, high]).astype(X.dtype), *others)
 
 
 # --------------------------------------------------------------------------- k-means||
@@ -242,8 +249,8 @@ def kmeans_parallel_init(X: da.Array, k: int, *, oversampling=None, rounds=5, se
     rng = check_seed(seed)
     scale = dask_safe_scale(X)
     if scale != 1.0:
-        return kmeans_parallel(X / scale, k, oversampling, rounds, rng) * scale
-    return kmeans_parallel(X, k, oversampling, rounds, rng)
+        return (kmeans_parallel(X / scale, k, oversampling, rounds, rng) * scale).astype(X.dtype)
+    return kmeans_parallel(X, k, oversampling, rounds, rng).astype(X.dtype)
 
 
 def kmeans_parallel(X: da.Array, k: int, oversampling, rounds: int, rng) -> np.ndarray:
@@ -293,7 +300,7 @@ def dask_kmeans(X: da.Array, k: int, *, init="k-means||", max_iter=300, tol=1e-4
     k, init, _, max_iter, tol, rng = check_run_params(
         X, k, init, 1, max_iter, tol, seed, inits=("k-means||",)
     )
-    scale = dask_safe_scale(X)  # also proves X finite, in one pass
+    scale = dask_safe_scale(X, *([] if isinstance(init, str) else [init]))  # checks X too
     if scale != 1.0:  # as the core: run on X / scale (exact), report in X's units
         init = init if isinstance(init, str) else init / scale
         args = dict(init=init, max_iter=max_iter, tol=tol, seed=rng)

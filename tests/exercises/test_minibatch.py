@@ -27,3 +27,28 @@ def test_minibatch_update_is_a_running_mean():
     c2, v2 = helpers.minibatch_update(c1, v1, batch[2:])
     np.testing.assert_allclose(c2.ravel(), [1.5, 12.0])  # means of all points each absorbed
     np.testing.assert_array_equal(v2, [2, 1])
+
+
+def test_minibatch_update_checks_its_input_and_keeps_integer_centroids_exact():
+    c, v = helpers.minibatch_update(np.array([[0], [10]]), np.array([1, 0]), np.array([[3], [9]]))
+    np.testing.assert_allclose(c.ravel(), [1.5, 9.0])  # integers are not truncated
+    c, v = helpers.minibatch_update([[0.0], [10.0]], [1, 0], [[3.0], [9.0]])  # lists are fine
+    np.testing.assert_allclose(c.ravel(), [1.5, 9.0])
+    import pytest
+
+    with pytest.raises(ValueError, match=r"counts must be 2 numbers"):
+        helpers.minibatch_update(np.zeros((2, 1)), [1, 2, 3], np.zeros((1, 1)))
+    with pytest.raises(ValueError, match=r"counts must be finite numbers >= 0"):
+        helpers.minibatch_update(np.zeros((2, 1)), [1, -1], np.zeros((1, 1)))
+    with pytest.raises(ValueError, match=r"batch must have n_features=1 columns like centroids"):
+        helpers.minibatch_update(np.zeros((2, 1)), [1, 1], np.zeros((1, 2)))
+
+
+def test_minibatch_kmeans_does_not_depend_on_the_scale():
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(size=(200, 2)), rng.normal(size=(200, 2)) + 8])
+    base = helpers.minibatch_kmeans(X, 2, batch_size=64, seed=1)
+    for factor in (2.0**600, 2.0**-600):
+        centroids, labels = helpers.minibatch_kmeans(X * factor, 2, batch_size=64, seed=1)
+        np.testing.assert_array_equal(labels, base[1])
+        np.testing.assert_allclose(centroids / factor, base[0], rtol=1e-12)

@@ -88,3 +88,26 @@ def test_em_with_a_component_far_from_every_point_stays_finite(covariance):
     params, history = helpers.em_gmm(X, [[0.5], [1e6]], covariance=covariance)
     assert all(np.isfinite(v).all() for v in params.values()) and np.isfinite(history).all()
     assert params["weights"][1] == 0.0 and params["means"][1, 0] == 1e6
+
+
+def test_soft_assign_with_an_enormous_beta_is_the_hard_assignment():
+    np.testing.assert_array_equal(
+        helpers.soft_assign([[1.0]], [[3.0], [4.0]], beta=1e308), [[1.0, 0.0]]
+    )
+
+
+@pytest.mark.parametrize("X", [np.ones((5, 2)), np.ones((1, 2))])
+def test_em_on_identical_points_stays_finite(X):
+    params, history = helpers.em_gmm(X, X[:1].repeat(2, axis=0) if len(X) > 1 else X[:1])
+    assert np.isfinite(history).all() and all(np.isfinite(v).all() for v in params.values())
+
+
+def test_em_at_tiny_and_huge_scales():
+    X = np.random.RandomState(0).normal(size=(40, 2))
+    base, history = helpers.em_gmm(X, X[:2], n_iter=20)
+    tiny, tiny_history = helpers.em_gmm(X * 2.0**-700, X[:2] * 2.0**-700, n_iter=20)
+    # reg counts in the rescaled units, so the two runs differ a little (1e-6 of the spread)
+    np.testing.assert_allclose(tiny["means"] / 2.0**-700, base["means"], atol=1e-3)
+    assert tiny_history[-1] == pytest.approx(history[-1] + 2 * 700 * np.log(2), rel=1e-6)
+    with pytest.raises(ValueError, match=r"covariances .* exceed float64's range"):
+        helpers.em_gmm(X * 1e200, X[:2] * 1e200)

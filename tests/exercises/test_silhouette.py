@@ -66,5 +66,21 @@ def test_silhouette_memory_is_bounded():
 
 
 def test_silhouette_refuses_nan_labels():
-    with pytest.raises(ValueError, match=r"labels must not contain NaN \(sample 2\)"):
+    with pytest.raises(ValueError, match=r"labels must not contain NaN or None \(sample 2\)"):
         helpers.silhouette_samples(np.arange(8.0).reshape(4, 2), [0, 1, np.nan, 1])
+
+
+def test_silhouette_of_tight_clusters_far_apart_and_at_any_scale():
+    rng = np.random.RandomState(0)
+    X = np.vstack(
+        [rng.normal(scale=1e-3, size=(50, 2)), rng.normal(scale=1e-3, size=(50, 2)) + 1e6]
+    )
+    y = np.r_[np.zeros(50, int), np.ones(50, int)]
+    np.testing.assert_allclose(
+        helpers.silhouette_samples(X, y), sk_silhouette_samples(X, y), atol=1e-7
+    )
+    Z, z = rng.normal(size=(30, 2)), rng.randint(0, 3, 30)
+    for factor in (1e200, 1e-200):
+        np.testing.assert_allclose(
+            helpers.silhouette_samples(Z * factor, z), sk_silhouette_samples(Z, z), atol=1e-12
+        )

@@ -71,3 +71,21 @@ def test_strict_arrays_are_checked_like_the_core(data):
         array_api.update(Xs, xps.full((X.shape[0],), 7), Cs)
     with pytest.raises(ValueError, match=r"X contains NaN or infinity \(row 5\)"):
         array_api.assign(bad, C)  # NumPy input: the core's own checks and messages
+
+
+def test_strict_ties_scale_and_odd_inputs_as_the_core():
+    np.testing.assert_array_equal(  # an exact tie: the lowest index
+        to_numpy(array_api.assign(xps.asarray([[1.0]]), xps.asarray([[3.0], [2.0], [0.0]]))), [1]
+    )
+    tiny = np.array([[0.0], [1e-170]])
+    np.testing.assert_array_equal(
+        to_numpy(array_api.assign(xps.asarray(tiny), xps.asarray(tiny))), [0, 1]
+    )
+    new = array_api.update(
+        xps.asarray([[0.0], [1.0]]), xps.asarray([1, 1]), xps.asarray([[0.0], [1.0]])
+    )
+    np.testing.assert_array_equal(to_numpy(new), [[0.0], [1.0]])  # n < empty + k candidates
+    with pytest.raises(ValueError, match=r"must be arrays of one array-API library"):
+        array_api.assign(np.zeros((2, 1)), xps.asarray([[0.0]]))
+    with pytest.raises(ValueError, match=r"must be arrays of one array-API library"):
+        array_api.assign([[0.0], [1.0]], [[0.0]])

@@ -237,3 +237,19 @@ def test_kmeans_parallel_sampling_draws_about_l_points_per_round(blobs):
     # sum over rows of min(1, l d^2 / phi) is l = 12 when no probability reaches 1
     assert np.all(12.0 * ((X_local - candidate) ** 2).sum(axis=1) / phi < 1)
     assert 10 < np.mean(counts) < 14
+
+
+def test_dask_empty_and_unknown_chunks_and_float32_starts():
+    import dask.array as da
+
+    X = np.random.RandomState(0).normal(size=(30, 2))
+    with dask.config.set(scheduler="synchronous"):
+        result = dk.dask_kmeans(da.from_array(X, chunks=((0, 10, 20), (2,))), 2, init=X[:2], tol=0)
+        np.testing.assert_allclose(result.centroids, helpers.kmeans(X, 2, init=X[:2], tol=0)[0])
+        D = da.from_array(X, chunks=10)
+        with pytest.raises(
+            ValueError, match=r"X has chunks of unknown size .*compute_chunk_sizes"
+        ):
+            dk.dask_kmeans(D[D[:, 0] > -1e9], 4)
+        start = dk.kmeans_parallel_init(da.from_array(X.astype(np.float32), chunks=10), 3)
+        assert start.dtype == np.float32

@@ -1,0 +1,590 @@
+"""Checkers of the exercises at the end of each chapter, with the reference answers they
+compare with (the worked solutions a learner reads are in the notebooks, collapsed).
+
+One section per notebook. Every ``check_*`` follows ``helpers.exercises.pattern``: True when
+right, False with the list of cases while the function is a stub, ``CheckFailed`` naming the
+case and the wrong value otherwise. Cases are small, so a check takes a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from helpers.course.data import course_data
+from helpers.exercises.pattern import as_array, fail, run_checks, same_array, same_value
+from helpers.kmeans import inertia, kmeans, kmeans_pp_init, kmeans_steps
+
+
+def _blobs(n, centers, seed, std=0.6, d=2):
+    rng = np.random.RandomState(seed)
+    middles = rng.uniform(-8, 8, size=(centers, d))
+    y = rng.randint(centers, size=n)
+    return middles[y] + std * rng.normal(size=(n, d)), y
+
+
+def _sq_distances(X, C):
+    return ((X[:, None, :] - C[None, :, :]) ** 2).sum(axis=2)
+
+
+# ================================================================== 01 · the algorithm
+def count_poor_starts(X, k, seeds, threshold) -> int:
+    """Reference: how many single random starts end with an inertia above ``threshold``."""
+    runs = (kmeans(X, k, init="random", n_init=1, tol=0, seed=s) for s in seeds)
+    return sum(inertia(X, *run) > threshold for run in runs)
+
+
+def check_count_poor_starts(fn) -> bool:
+    X, _ = course_data()
+    two, _ = _blobs(60, 2, seed=1)
+    cases = [
+        ("course data, k=4, seeds 0-19, inertia above 400", X, 4, range(20), 400.0),
+        ("course data, k=3, seeds 5-14, inertia above 2000", X, 3, range(5, 15), 2000.0),
+        ("two blobs, k=2, seeds 0-9, inertia above 0", two, 2, range(10), 0.0),
+    ]
+
+    def check(case):
+        name, data, k, seeds, threshold = case
+        same_value(
+            name,
+            "the count",
+            fn(data, k, seeds, threshold),
+            count_poor_starts(data, k, seeds, threshold),
+        )
+
+    return run_checks("poor-start count", fn, cases, check)
+
+
+def kmeans_tol(X, k, tol, seed, max_iter=100):
+    """Reference: notebook 01's loop, stopping once the centroids moved (sum of squared
+    shifts) less than ``tol``. Returns (centroids, labels, number of updates)."""
+    rng = np.random.RandomState(seed)
+    centroids = X[rng.choice(len(X), k, replace=False)].copy()
+    n_updates = 0
+    while n_updates < max_iter:
+        labels = np.argmin(_sq_distances(X, centroids), axis=1)
+        new = np.array([X[labels == j].mean(axis=0) for j in range(k)])
+        moved = np.sum((new - centroids) ** 2)
+        centroids, n_updates = new, n_updates + 1
+        if moved < tol:
+            break
+    return centroids, labels, n_updates
+
+
+def check_kmeans_tol(fn) -> bool:
+    X, _ = course_data()
+    cases = [
+        ("course data, seed 42, tol=1e-4", X, 4, 1e-4, 42),
+        ("course data, seed 3, tol=1.0 (a loose tolerance stops early)", X, 4, 1.0, 3),
+        ("course data, seed 0, tol=100.0", X, 4, 100.0, 0),
+        ("course data, seed 7, tol=0 (never small enough: max_iter updates)", X, 3, 0.0, 7),
+    ]
+
+    def check(case):
+        name, data, k, tol, seed = case
+        result = fn(data, k, tol, seed)
+        if not isinstance(result, tuple) or len(result) != 3:
+            fail(name, "expected (centroids, labels, n_updates)")
+        want = kmeans_tol(data, k, tol, seed)
+        same_value(name, "the number of updates", int(result[2]), want[2])
+        same_array(name, "labels", result[1], want[1])
+        same_array(name, "centroids", result[0], want[0])
+
+    return run_checks("tolerance", fn, cases, check)
+
+
+# ================================================================== 02 · watch it converge
+def iterations_per_seed(X, k, seeds) -> np.ndarray:
+    """Reference: the iterations of a random start (``len(kmeans_steps)``) per seed."""
+    return np.array([len(kmeans_steps(X, k, init="random", seed=s)) for s in seeds])
+
+
+def check_iterations_per_seed(fn) -> bool:
+    X, _ = course_data()
+    cases = [
+        ("course data, k=4, seeds 0-9", X, 4, range(10)),
+        ("course data, k=2, seeds 40-44", X, 2, range(40, 45)),
+    ]
+
+    def check(case):
+        name, data, k, seeds = case
+        same_array(name, "iterations", fn(data, k, seeds), iterations_per_seed(data, k, seeds))
+
+    return run_checks("iteration count", fn, cases, check)
+
+
+def check_empty_region_start(fn) -> bool:
+    """The start must leave some centroid's Voronoi region without a point."""
+    from helpers.kmeans import assign, update
+
+    X, _ = course_data()
+    cases = [("course data, k=4", X, 4), ("course data, k=2", X, 2), ("course data, k=6", X, 6)]
+
+    def check(case):
+        name, data, k = case
+        C = as_array(fn(data, k), name, "the start")
+        if C.shape != (k, data.shape[1]) or not np.isfinite(C).all():
+            fail(name, f"the start has shape {C.shape}, expected {(k, data.shape[1])}, finite")
+        counts = np.bincount(assign(data, C), minlength=k)
+        if counts.min() > 0:
+            fail(name, f"every region holds points ({counts.tolist()} per centroid)")
+        empty = int(np.argmin(counts))
+        new = update(data, assign(data, C), C)
+        if not (new[empty] == data).all(axis=1).any():  # the policy of notebook 01
+            fail(name, f"the update did not move centroid {empty} onto a point")
+
+    return run_checks("empty-region start", fn, cases, check)
+
+
+# ================================================================== 03 · choosing k
+def check_pca_box_reference(fn) -> bool:
+    """Reference data uniform in the box aligned with X's principal axes."""
+    rng = np.random.RandomState(0)
+    sheared = rng.normal(size=(2000, 2)) @ np.array([[3.0, 1.0], [0.0, 0.5]]) + [5.0, -2.0]
+    three_d = rng.normal(size=(2000, 3)) * [4.0, 1.0, 0.2]
+    cases = [("sheared 2-D cloud", sheared), ("3-D cloud along the axes", three_d)]
+
+    def check(case):
+        name, X = case
+        R = as_array(fn(X, np.random.RandomState(1)), name, "the reference data")
+        if R.shape != X.shape:
+            fail(name, f"the reference data has shape {R.shape}, expected {X.shape}")
+        mean = X.mean(axis=0)
+        _, _, axes = np.linalg.svd(X - mean, full_matrices=False)
+        Z, Zr = (X - mean) @ axes.T, (R - mean) @ axes.T  # coordinates on the principal axes
+        low, high = Z.min(axis=0), Z.max(axis=0)
+        outside = ((Zr < low - 1e-9) | (Zr > high + 1e-9)).any(axis=1)
+        if outside.any():
+            fail(name, f"{outside.sum()} points lie outside the box of the principal axes")
+        cover = (Zr.max(axis=0) - Zr.min(axis=0)) / (high - low)
+        if cover.min() < 0.9:
+            fail(name, f"the points span only {cover.min():.0%} of one side of the box")
+        corr = np.corrcoef(Zr.T)[np.triu_indices(X.shape[1], 1)]
+        if np.abs(corr).max() > 0.1:
+            fail(
+                name,
+                f"along the axes the points correlate ({np.abs(corr).max():.2f}): "
+                "draw each coordinate uniformly and independently",
+            )
+
+    return run_checks("PCA-box reference", fn, cases, check)
+
+
+# ================================================================== 04 · k-means++
+def greedy_kmeans_pp(X, k, seed=0, n_trials=None) -> np.ndarray:
+    """Reference: greedy k-means++ with the draws in the order the exercise states."""
+    rng = np.random.RandomState(seed)
+    n = len(X)
+    n_trials = 2 + int(np.log(k)) if n_trials is None else n_trials
+    centres = [X[rng.randint(n)]]
+    closest = ((X - centres[0]) ** 2).sum(axis=1)
+    for _ in range(1, k):
+        candidates = rng.choice(n, n_trials, p=closest / closest.sum())
+        pots = [np.minimum(closest, ((X - X[c]) ** 2).sum(axis=1)) for c in candidates]
+        best = int(np.argmin([p.sum() for p in pots]))
+        centres.append(X[candidates[best]])
+        closest = pots[best]
+    return np.array(centres)
+
+
+def check_greedy_kmeans_pp(fn) -> bool:
+    X, _ = course_data()
+    X3, _ = _blobs(200, 6, seed=2, d=3)
+    cases = [
+        ("course data, k=4, seed 0", X, 4, 0, None),
+        ("course data, k=4, seed 11", X, 4, 11, None),
+        ("3-D blobs, k=6, seed 3", X3, 6, 3, None),
+        ("one trial per step is k-means++ itself", X, 4, 5, 1),
+    ]
+
+    def check(case):
+        name, data, k, seed, trials = case
+        got = fn(data, k, seed) if trials is None else fn(data, k, seed, n_trials=trials)
+        same_array(name, "centres", got, greedy_kmeans_pp(data, k, seed, trials), atol=0, rtol=0)
+
+    return run_checks("greedy k-means++", fn, cases, check)
+
+
+def power_init(X, k, power, seed=0) -> np.ndarray:
+    """Reference: each next centre drawn with probability proportional to D(x)**power."""
+    rng = np.random.RandomState(seed)
+    n = len(X)
+    centres = [X[rng.randint(n)]]
+    closest = np.sqrt(((X - centres[0]) ** 2).sum(axis=1))  # D(x), not squared
+    for _ in range(1, k):
+        weight = closest**power
+        centres.append(X[rng.choice(n, p=weight / weight.sum())])
+        closest = np.minimum(closest, np.sqrt(((X - centres[-1]) ** 2).sum(axis=1)))
+    return np.array(centres)
+
+
+def check_power_init(fn) -> bool:
+    X, _ = course_data()
+    cases = [
+        ("power 2 is k-means++ (seed 0)", X, 4, 2, 0),
+        ("power 1, seed 0", X, 4, 1, 0),
+        ("power 1, k=6, seed 9", X, 6, 1, 9),
+        ("power 4, seed 2", X, 4, 4, 2),
+    ]
+
+    def check(case):
+        name, data, k, power, seed = case
+        want = (
+            kmeans_pp_init(data, k, seed=seed) if power == 2 else power_init(data, k, power, seed)
+        )
+        same_array(name, "centres", fn(data, k, power, seed), want, atol=1e-12, rtol=0)
+
+    return run_checks("D^p sampling", fn, cases, check)
+
+
+def centres_miss_a_cluster(X, y, centres) -> bool:
+    """Whether some true cluster (labels ``y``) got no centre; centres are rows of X."""
+    rows = [int(np.flatnonzero((X == c).all(axis=1))[0]) for c in centres]
+    return len(set(y[rows])) < len(np.unique(y))
+
+
+def check_hard_case(fn) -> bool:
+    """Data where a k-means++ start misses a true cluster in most of 20 seeds."""
+
+    def check(case):
+        name = case[0]
+        result = fn()
+        if not isinstance(result, tuple) or len(result) != 3:
+            fail(name, "expected (X, y, k)")
+        X, y, k = as_array(result[0], name, "X"), as_array(result[1], name, "y"), int(result[2])
+        if X.ndim != 2 or len(y) != len(X) or len(np.unique(y)) != k:
+            fail(name, f"expected X of shape (n, d) and y with k={k} clusters, one per row")
+        misses = np.mean(
+            [centres_miss_a_cluster(X, y, kmeans_pp_init(X, k, seed=s)) for s in range(20)]
+        )
+        if misses < 0.5:
+            fail(
+                name,
+                f"k-means++ starts miss a cluster in only {misses:.0%} of 20 seeds, "
+                "expected at least 50%",
+            )
+
+    return run_checks("hard case", fn, [("your data, k-means++ seeds 0-19",)], check)
+
+
+# ================================================================== 05 · when K-Means fails
+def _same_partition(name, got, want):
+    from sklearn.metrics import adjusted_rand_score
+
+    got = as_array(got, name, "labels")
+    if got.shape != want.shape:
+        fail(name, f"labels have shape {got.shape}, expected {want.shape}")
+    score = adjusted_rand_score(want, got)
+    if score < 1.0 - 1e-12:
+        fail(name, f"the partition differs from the expected one (ARI {score:.3f}, expected 1)")
+
+
+def over_cluster_then_merge(X, k_big, k_final, seed=0) -> np.ndarray:
+    """Reference: K-Means with k_big, then single linkage on its centroids to k_final."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    centroids, labels = kmeans(X, k_big, n_init=10, seed=seed)
+    merged = fcluster(linkage(centroids, method="single"), k_final, criterion="maxclust")
+    return merged[labels] - 1
+
+
+def check_over_cluster_then_merge(fn) -> bool:
+    from sklearn.datasets import make_moons
+
+    moons, _ = make_moons(300, noise=0.05, random_state=1)
+    blobs, _ = _blobs(200, 3, seed=4)
+    cases = [("moons, 8 then 2", moons, 8, 2), ("blobs, 6 then 3", blobs, 6, 3)]
+
+    def check(case):
+        name, X, big, final = case
+        _same_partition(name, fn(X, big, final, seed=0), over_cluster_then_merge(X, big, final, 0))
+
+    return run_checks("over-cluster-then-merge", fn, cases, check)
+
+
+def radius_kmeans(X, seed=0) -> np.ndarray:
+    """Reference: K-Means (k=2) on each point's distance from the data's centre."""
+    radius = np.sqrt(((X - X.mean(axis=0)) ** 2).sum(axis=1))
+    return kmeans(radius[:, None], 2, n_init=10, seed=seed)[1]
+
+
+def check_radius_kmeans(fn) -> bool:
+    from sklearn.datasets import make_circles
+
+    cases = [
+        (f"circles, seed {s}", make_circles(300, noise=0.05, factor=0.5, random_state=s)[0])
+        for s in (1, 2)
+    ]
+
+    def check(case):
+        name, X = case
+        _same_partition(name, fn(X, seed=0), radius_kmeans(X, 0))
+
+    return run_checks("polar K-Means", fn, cases, check)
+
+
+def whiten(X, covariance) -> np.ndarray:
+    """Reference: X times the symmetric inverse square root of ``covariance``."""
+    values, vectors = np.linalg.eigh(covariance)
+    return X @ (vectors / np.sqrt(values)) @ vectors.T
+
+
+def check_whiten(fn) -> bool:
+    rng = np.random.RandomState(0)
+    A = np.array([[0.6, -0.6], [-0.4, 0.8]])
+    X = rng.normal(size=(400, 2)) @ A
+    cov3 = np.cov(rng.normal(size=(500, 3)) @ rng.normal(size=(3, 3)), rowvar=False)
+    cases = [
+        ("sheared data, its own covariance", X, np.cov(X, rowvar=False)),
+        ("3-D data, a full covariance", rng.normal(size=(50, 3)), cov3),
+        ("the identity changes nothing", X, np.eye(2)),
+    ]
+
+    def check(case):
+        name, data, cov = case
+        same_array(name, "whitened data", fn(data, cov), whiten(data, cov), atol=1e-9)
+
+    return run_checks("whitening", fn, cases, check)
+
+
+# ================================================================== 06 · the silhouette
+def simplified_silhouette(X, labels, centroids) -> np.ndarray:
+    """Reference: a = distance to its own centroid, b = to the nearest other centroid."""
+    d = np.sqrt(_sq_distances(X, centroids))
+    rows = np.arange(len(X))
+    a = d[rows, labels]
+    d[rows, labels] = np.inf
+    b = d.min(axis=1)
+    top = np.maximum(a, b)
+    return np.divide(b - a, top, out=np.zeros(len(X)), where=top > 0)
+
+
+def check_simplified_silhouette(fn) -> bool:
+    X, _ = course_data()
+    cases = []
+    for k in (2, 4, 7):
+        centroids, labels = kmeans(X, k, seed=0)
+        cases.append((f"course data, k={k}", X, labels, centroids))
+    cases.append(
+        (
+            "a point on its centroid",
+            np.array([[0.0], [2.0], [10.0]]),
+            np.array([0, 0, 1]),
+            np.array([[2.0], [10.0]]),
+        )
+    )
+
+    def check(case):
+        name, data, labels, centroids = case
+        same_array(
+            name,
+            "silhouette",
+            fn(data, labels, centroids),
+            simplified_silhouette(data, labels, centroids),
+            atol=1e-9,
+        )
+
+    return run_checks("simplified silhouette", fn, cases, check)
+
+
+# ================================================================== 07 · image compression
+def rgb_to_lab(rgb) -> np.ndarray:
+    """Reference: sRGB values in 0-255 to CIELAB (D65 white), the formulas of the hint."""
+    c = np.asarray(rgb, dtype=np.float64) / 255.0
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    M = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    xyz = linear @ M.T / np.array([0.95047, 1.0, 1.08883])
+    eps = (6 / 29) ** 3
+    f = np.where(xyz > eps, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    L = 116 * f[..., 1] - 16
+    return np.stack([L, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], axis=-1)
+
+
+def check_rgb_to_lab(fn) -> bool:
+    rng = np.random.RandomState(0)
+    cases = [
+        ("white is L=100, a=b=0", np.array([[255, 255, 255]]), np.array([[100.0, 0.0, 0.0]]), 0.05),
+        ("black is 0, 0, 0", np.array([[0, 0, 0]]), np.zeros((1, 3)), 1e-9),
+        ("pure red", np.array([[255, 0, 0]]), np.array([[53.24, 80.09, 67.20]]), 0.05),
+        ("dark colours (the linear part)", np.array([[5, 10, 2]]), rgb_to_lab([[5, 10, 2]]), 1e-6),
+        ("random colours, an image's shape", rng.randint(0, 256, (4, 5, 3)), None, 1e-6),
+    ]
+
+    def check(case):
+        name, rgb, want, atol = case
+        want = rgb_to_lab(rgb) if want is None else want
+        same_array(name, "Lab", fn(rgb), want, atol=atol, rtol=0)
+
+    return run_checks("sRGB to CIELAB", fn, cases, check)
+
+
+# ================================================================== 08 · mini-batch
+def update_with_reassignment(centroids, counts, batch, rng, ratio=0.01):
+    """Reference: Sculley's update, then every centre whose count is below ``ratio`` times
+    the largest count jumps to a random batch point, its count set to the smallest other."""
+    from helpers.exercises.minibatch import minibatch_update
+
+    centroids, counts = minibatch_update(centroids, counts, batch)
+    low = np.flatnonzero(counts < ratio * counts.max())
+    for j in low:
+        centroids[j] = batch[rng.randint(len(batch))]
+        others = np.delete(counts, low)
+        counts[j] = others.min() if len(others) else counts[j]
+    return centroids, counts
+
+
+def check_update_with_reassignment(fn) -> bool:
+    rng = np.random.RandomState(0)
+    C = np.array([[0.0, 0.0], [0.2, 0.1], [10.0, 10.0]])
+    batch = np.vstack([rng.normal(size=(20, 2)), 10 + rng.normal(size=(20, 2))])
+    cases = [
+        ("a starved centre jumps", C, np.array([50.0, 0.0, 60.0]), batch, 0.01),
+        ("nobody starved: Sculley's update only", C, np.array([5.0, 5.0, 5.0]), batch, 0.01),
+        ("two starved centres, ratio 0.5", C, np.array([100.0, 1.0, 1.0]), batch, 0.5),
+    ]
+
+    def check(case):
+        name, C0, v0, b, ratio = case
+        result = fn(C0.copy(), v0.copy(), b, np.random.RandomState(7), ratio=ratio)
+        if not isinstance(result, tuple) or len(result) != 2:
+            fail(name, "expected (centroids, counts)")
+        want = update_with_reassignment(C0.copy(), v0.copy(), b, np.random.RandomState(7), ratio)
+        same_array(name, "counts", result[1], want[1])
+        same_array(name, "centroids", result[0], want[0])
+
+    return run_checks("reassignment", fn, cases, check)
+
+
+# ================================================================== 09 · soft assignment
+def anneal(X, centroids, betas, n_iter=50) -> np.ndarray:
+    """Reference: soft K-Means at each beta in turn, each started where the last ended."""
+    from helpers.exercises.mixture import soft_kmeans
+
+    for beta in betas:
+        centroids, _ = soft_kmeans(X, centroids, beta, n_iter=n_iter)
+    return centroids
+
+
+def check_anneal(fn) -> bool:
+    X, _ = course_data()
+    start = X[[0, 1, 2, 3]]
+    cases = [
+        ("course data, beta 0.01 to 1", X, start, [0.01, 0.1, 1.0]),
+        ("one beta is soft K-Means", X, start, [0.5]),
+    ]
+
+    def check(case):
+        name, data, C0, betas = case
+        same_array(
+            name, "centroids", fn(data, C0.copy(), betas), anneal(data, C0.copy(), betas), atol=1e-8
+        )
+
+    return run_checks("annealing", fn, cases, check)
+
+
+def n_parameters(k, d, covariance) -> int:
+    """Free parameters of a Gaussian mixture: k - 1 weights, k d means, the covariances
+    ("spherical": one variance for all; "spherical each": one per component; "full")."""
+    covariances = {"spherical": 1, "spherical each": k, "full": k * d * (d + 1) // 2}
+    return (k - 1) + k * d + covariances[covariance]
+
+
+def check_bic(fn) -> bool:
+    """``bic(mean_log_likelihood, n_samples, k, d, covariance)`` against scikit-learn's."""
+    from sklearn.mixture import GaussianMixture
+
+    from helpers.course.data import load_old_faithful
+
+    X = load_old_faithful()
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    cases = []
+    for k in (1, 2, 3):
+        model = GaussianMixture(k, covariance_type="full", random_state=0).fit(X)
+        cases.append(
+            (
+                f"Old Faithful, {k} full components",
+                model.score(X),
+                len(X),
+                k,
+                2,
+                "full",
+                model.bic(X),
+            )
+        )
+    model = GaussianMixture(2, covariance_type="spherical", random_state=0).fit(X)
+    cases.append(
+        (
+            "Old Faithful, 2 spherical components (a variance each)",
+            model.score(X),
+            len(X),
+            2,
+            2,
+            "spherical each",
+            model.bic(X),
+        )
+    )
+
+    def check(case):
+        name, ll, n, k, d, cov, want = case
+        same_array(name, "BIC", fn(ll, n, k, d, cov), want, atol=1e-6, rtol=1e-9)
+
+    return run_checks("BIC", fn, cases, check)
+
+
+# ================================================================== 11 · scaling up
+def check_tree_reduce(fn) -> bool:
+    """``tree_reduce(parts, add)``: pairs first, then pairs of pairs, ..., down to one."""
+    rng = np.random.RandomState(0)
+    cases = [
+        (f"{m} chunk results", [rng.normal(size=(3, 2)) for _ in range(m)]) for m in (1, 2, 5, 8)
+    ]
+
+    class Part:  # a chunk result that remembers how many rounds of additions made it
+        def __init__(self, value, rounds=0):
+            self.value, self.rounds = value, rounds
+
+        def __add__(self, other):
+            other = other if isinstance(other, Part) else Part(other)
+            return Part(self.value + other.value, max(self.rounds, other.rounds) + 1)
+
+        __radd__ = __add__
+
+    def check(case):
+        name, parts = case
+        got = fn([Part(p) for p in parts], lambda a, b: a + b)
+        if not isinstance(got, Part):
+            fail(name, "expected the sum of the parts, made with add")
+        same_array(name, "the sum", got.value, np.sum(parts, axis=0), atol=1e-12)
+        levels = got.rounds
+        want = int(np.ceil(np.log2(len(parts))))
+        if levels != want:
+            fail(name, f"the sum took {levels} rounds of additions, expected {want} (add in pairs)")
+
+    return run_checks("tree reduce", fn, cases, check)
+
+
+# ================================================================== 03 · choosing k (noise)
+def choices_on_noise(X, ks):
+    """Reference: the gap statistic's choice and the elbow, as the exercise states them."""
+    from helpers.course.choosing_k import elbow, gap_choice, gap_statistic, inertia_curve
+
+    gap, s = gap_statistic(X, ks, n_refs=10, n_init=3, seed=0, progress=False)
+    return gap_choice(ks, gap, s), elbow(ks, inertia_curve(X, ks, n_init=10, seed=0))
+
+
+def check_choices_on_noise(fn) -> bool:
+    rng = np.random.RandomState(5)
+    cases = [
+        ("uniform noise, 200 x 2, k = 1..6", rng.uniform(size=(200, 2)), np.arange(1, 7)),
+        ("three clear blobs, k = 1..6", _blobs(150, 3, seed=6, std=0.3)[0], np.arange(1, 7)),
+    ]
+
+    def check(case):
+        name, X, ks = case
+        result = fn(X, ks)
+        if not isinstance(result, tuple) or len(result) != 2:
+            fail(name, "expected (k chosen by the gap statistic, k at the elbow)")
+        want = choices_on_noise(X, ks)
+        same_value(name, "the gap statistic's k", int(result[0]), want[0])
+        same_value(name, "the elbow's k", int(result[1]), want[1])
+
+    return run_checks("choice of k", fn, cases, check)
