@@ -172,6 +172,32 @@ def rows_per_block(k: int) -> int:
 
 
 # --------------------------------------------------------------------------- magnitudes
+def column_range(X: np.ndarray):
+    """The smallest and the largest value of every column of X: two arrays (n_features,).
+
+    ``X.min(axis=0)`` walks a tall, narrow array row by row, a few numbers at a time. Here
+    the rows are halved instead: the element-wise minimum of the top half and the bottom
+    half (one fast pass over whole rows), then of its halves, and so on; the same values,
+    several times faster for a few features (measured: 3 times for 8, 15 times for 2).
+    """
+    n, d = X.shape
+    if d > 16 or n < 256:  # wide rows: NumPy's own reduction is as fast
+        return X.min(axis=0), X.max(axis=0)
+    ranges = []
+    for combine in (np.minimum, np.maximum):
+        half = n // 2
+        rows = combine(X[:half], X[half : 2 * half])  # a new (n/2, d) array
+        if n % 2:
+            combine(rows[0], X[-1], out=rows[0])
+        while len(rows) > 64:
+            half = len(rows) // 2
+            if len(rows) % 2:
+                combine(rows[0], rows[-1], out=rows[0])
+            rows = combine(rows[:half], rows[half : 2 * half], out=rows[:half])
+        ranges.append(combine.reduce(rows, axis=0))
+    return ranges[0], ranges[1]
+
+
 def safe_scale(X: np.ndarray, *others) -> float:
     """A power of two to divide X (and ``others``: centroids, a start) by, or 1.0.
 
@@ -180,7 +206,7 @@ def safe_scale(X: np.ndarray, *others) -> float:
     underflow (float64: beyond about 1e149, below about 1e-149). Dividing by a power of two
     is exact, and so is every product and sum after it up to the same power of two: the
     run on ``X / scale`` gives the labels of X, without infinities or lost ties."""
-    low, high = X.min(axis=0), X.max(axis=0)  # no |X| temporary
+    low, high = column_range(X)  # no |X| temporary
     spread = 2 * float((0.5 * high - 0.5 * low).max())  # halves: no overflow near the top
     top = max([float(high.max()), -float(low.min())] + [float(np.abs(a).max()) for a in others])
     info = np.finfo(X.dtype)
@@ -213,7 +239,7 @@ def round_shift(mean, low, high) -> np.ndarray:
 
 def centring_shift(X: np.ndarray) -> np.ndarray:
     """``round_shift`` of the rows of X, in X's dtype, shape (n_features,)."""
-    return round_shift(X.mean(axis=0), X.min(axis=0), X.max(axis=0)).astype(X.dtype)
+    return round_shift(X.mean(axis=0), *column_range(X)).astype(X.dtype)
 
 
 # --------------------------------------------------------------------------- the identity
@@ -319,9 +345,9 @@ def sq_dist_to(X: np.ndarray, point: np.ndarray, *, n_threads=None) -> np.ndarra
 def cluster_sums(xb: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     """Sum of the rows of ``xb`` in each cluster, shape (k, n_features), in float64.
 
-    Measured (notebook 10, section 4): one weighted ``bincount`` per feature is fastest for
-    a couple of features; beyond that, a product with the sparse (k, rows) one-hot matrix of
-    the labels wins by 5x or more. Neither loops over clusters in Python.
+    Measured (notebook 10, section 4): one weighted ``bincount`` per feature is faster up
+    to about 4 features; beyond that, a product with the sparse (k, rows) one-hot matrix of
+    the labels wins, by more the more features. Neither loops over clusters in Python.
     """
     rows, d = xb.shape
     if d <= 4:

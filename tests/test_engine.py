@@ -205,3 +205,21 @@ def test_threads_variable_refuses_what_is_not_a_plain_integer(monkeypatch):
         monkeypatch.setenv(engine.THREADS_VARIABLE, value)
         with pytest.raises(ValueError, match=r"KMEANS_THREADS must be an integer >= 1"):
             engine.default_threads()
+
+
+@pytest.mark.parametrize("n", [1, 2, 63, 64, 65, 255, 256, 257, 1001, 4097, 100_003])
+@pytest.mark.parametrize("d", [1, 2, 8, 16, 17])
+def test_column_range_is_the_columns_min_and_max(n, d):
+    X = np.random.RandomState(n + d).normal(size=(n, d))
+    low, high = engine.column_range(X)
+    np.testing.assert_array_equal(low, X.min(axis=0))
+    np.testing.assert_array_equal(high, X.max(axis=0))
+
+
+def test_column_range_keeps_the_dtype_and_a_nan():
+    X = np.random.RandomState(0).normal(size=(5000, 3)).astype(np.float32)
+    X[4321, 1] = np.nan
+    low, high = engine.column_range(X)
+    assert low.dtype == high.dtype == np.float32
+    assert np.isnan(low[1]) and np.isnan(high[1]) and np.isfinite(low[[0, 2]]).all()
+    np.testing.assert_array_equal(engine.column_range(X[:, ::2])[0], X[:, ::2].min(axis=0))

@@ -187,6 +187,30 @@ def test_float32_stays_float32_and_agrees():
     np.testing.assert_allclose(c32, c64, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize(
+    "name", ["course data, k=4", "blobs 5,000 x 8, k=6", "overlapping blobs 20,000 x 16, k=10"]
+)
+def test_float32_agrees_with_sklearn_float32(name):
+    """Same float32 data, same start: the same labels as scikit-learn's float32 Lloyd,
+    centroids and inertia equal to float32 rounding."""
+    X, k = {
+        "course data, k=4": (helpers.course_data()[0], 4),
+        "blobs 5,000 x 8, k=6": (make_blobs(5000, 8, centers=6, random_state=3)[0], 6),
+        "overlapping blobs 20,000 x 16, k=10": (
+            make_blobs(20000, 16, centers=10, cluster_std=3, random_state=1)[0],
+            10,
+        ),
+    }[name]
+    X32 = X.astype(np.float32)
+    start = X32[:k].copy()
+    centroids, labels = helpers.kmeans(X32, k, init=start, tol=0, max_iter=100)
+    sk = KMeans(k, init=start, n_init=1, tol=0, max_iter=100, algorithm="lloyd").fit(X32)
+    assert centroids.dtype == sk.cluster_centers_.dtype == np.float32
+    np.testing.assert_array_equal(labels, sk.labels_)
+    np.testing.assert_allclose(centroids, sk.cluster_centers_, rtol=1e-5, atol=1e-4)
+    assert helpers.inertia(X32, centroids, labels) == pytest.approx(sk.inertia_, rel=1e-5)
+
+
 def test_integer_input():
     X = np.array([[0, 0], [0, 2], [10, 10], [10, 12]])
     centroids, _ = helpers.kmeans(X, 2, seed=0)

@@ -9,6 +9,7 @@ test command), and stops at the first cell that raises, leaving the file untouch
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -28,12 +29,25 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 
 
+CARRIAGE_RETURNS = re.compile(r"(?m)^(?:[^\r\n]*\r)+(?=[^\r\n])")
+
+
+def last_states(nb) -> None:
+    """A progress bar writes its states over each other with carriage returns: store only
+    the last one of each line, as a terminal shows it (GitHub shows the text as it is)."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                output["text"] = CARRIAGE_RETURNS.sub("", output["text"])
+
+
 def run(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     NotebookClient(
         nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
     ).execute()
+    last_states(nb)
     nbformat.write(nb, path)
     return time.perf_counter() - start
 

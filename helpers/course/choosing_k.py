@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from tqdm.auto import tqdm
 
+from helpers.course.progress import progress as tqdm_progress
 from helpers.kmeans import inertia, kmeans
 from helpers.validation import check_data
 
@@ -77,7 +77,7 @@ def gap_statistic(X, ks, *, n_refs=20, n_init=3, seed=0, reference=uniform_box, 
     refs = [reference(X, rng) for _ in range(n_refs)]
     log_w = np.empty(len(ks))
     log_w_ref = np.empty((len(ks), n_refs))
-    for i, k in enumerate(tqdm(ks, desc="gap statistic", disable=not progress)):
+    for i, k in enumerate(tqdm_progress(ks, "gap statistic", enabled=progress)):
         log_w[i] = np.log(inertia(X, *kmeans(X, k, n_init=n_init, seed=seed)))
         for b, R in enumerate(refs):
             log_w_ref[i, b] = np.log(inertia(R, *kmeans(R, k, n_init=n_init, seed=seed)))

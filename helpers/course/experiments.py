@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from tqdm.auto import tqdm
 
+from helpers.course.progress import progress as tqdm_progress
 from helpers.kmeans import assign, inertia, init_centroids, kmeans, lloyd_steps
 from helpers.validation import check_data
 
@@ -23,7 +23,7 @@ def init_study(X, k, seeds, inits=("random", "k-means++"), *, progress=True):
     """
     X = check_data(X)
     results = {init: {"start": [], "final": []} for init in inits}
-    for seed in tqdm(seeds, desc="seeds", disable=not progress):
+    for seed in tqdm_progress(seeds, "seeds", enabled=progress):
         for init in inits:
             start = init_centroids(X, k, init, np.random.RandomState(seed))
             results[init]["start"].append(inertia(X, start, assign(X, start)))
@@ -46,7 +46,7 @@ def lloyd_curve(X, centroids, *, max_iter=20, progress=True):
     seen, scores, seconds = [], [], []
     elapsed, start = 0.0, time.perf_counter()
     steps = lloyd_steps(X, np.array(centroids, dtype=X.dtype), max_iter=max_iter)
-    for step in tqdm(steps, total=max_iter, desc="Lloyd", disable=not progress):
+    for step in tqdm_progress(steps, "Lloyd", enabled=progress):  # stops when converged
         elapsed += time.perf_counter() - start
         seen.append((step.iteration + 1) * len(X))
         seconds.append(elapsed)
@@ -78,7 +78,7 @@ def minibatch_curve(
     c, counts = np.array(centroids, dtype=float), np.zeros(len(centroids))
     seen, scores, seconds = [], [], []
     elapsed = 0.0
-    for step in tqdm(range(1, n_steps + 1), desc=f"batch {batch_size}", disable=not progress):
+    for step in tqdm_progress(range(1, n_steps + 1), f"batch {batch_size}", enabled=progress):
         start = time.perf_counter()
         c, counts = update(c, counts, X[rng.randint(0, len(X), batch_size)])
         elapsed += time.perf_counter() - start

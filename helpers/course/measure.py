@@ -30,10 +30,10 @@ def interleaved(funcs: dict, repeats: int, pause: float = 0.2, progress: bool = 
     OpenMP worker threads keep spinning for a while after a call, and would otherwise
     steal a core from whichever method runs next.
     """
-    from tqdm.auto import tqdm
+    from helpers.course.progress import progress as tqdm_progress
 
     times = {name: [] for name in funcs}
-    for _ in tqdm(range(repeats), desc="timing", disable=not progress):
+    for _ in tqdm_progress(range(repeats), "timing", enabled=progress):
         for name, f in funcs.items():
             time.sleep(pause)
             start = time.perf_counter()

@@ -419,15 +419,18 @@ def check_rgb_to_lab(fn) -> bool:
 
 # ================================================================== 08 · mini-batch
 def update_with_reassignment(centroids, counts, batch, rng, ratio=0.01):
-    """Reference: Sculley's update, then every centre whose count is below ``ratio`` times
-    the largest count jumps to a random batch point, its count set to the smallest other."""
+    """Reference: Sculley's update; then each centre whose count is below ``ratio`` times
+    the largest, in index order, jumps to a batch point drawn with probability in proportion
+    to its squared distance to the nearest centre (as k-means++ draws), and takes the
+    smallest count of the other centres."""
     from helpers.exercises.minibatch import minibatch_update
 
     centroids, counts = minibatch_update(centroids, counts, batch)
     low = np.flatnonzero(counts < ratio * counts.max())
+    others = np.delete(counts, low)
     for j in low:
-        centroids[j] = batch[rng.randint(len(batch))]
-        others = np.delete(counts, low)
+        d2 = _sq_distances(batch, centroids).min(axis=1)
+        centroids[j] = batch[rng.choice(len(batch), p=d2 / d2.sum())]
         counts[j] = others.min() if len(others) else counts[j]
     return centroids, counts
 
@@ -455,28 +458,36 @@ def check_update_with_reassignment(fn) -> bool:
 
 
 # ================================================================== 09 · soft assignment
-def anneal(X, centroids, betas, n_iter=50) -> np.ndarray:
-    """Reference: soft K-Means at each beta in turn, each started where the last ended."""
+def anneal(X, centroids, betas, *, jitter=1e-3, seed=0, n_iter=50) -> np.ndarray:
+    """Reference: soft K-Means at each beta in turn, each run started where the last one
+    ended plus a little noise (``jitter`` times normal draws from
+    ``np.random.RandomState(seed)``, one draw per centroid coordinate per beta), so that
+    centroids that have merged can split again."""
     from helpers.exercises.mixture import soft_kmeans
 
+    rng = np.random.RandomState(seed)
+    centroids = np.asarray(centroids, dtype=float)
     for beta in betas:
-        centroids, _ = soft_kmeans(X, centroids, beta, n_iter=n_iter)
+        nudged = centroids + jitter * rng.normal(size=centroids.shape)
+        centroids, _ = soft_kmeans(X, nudged, beta, n_iter=n_iter)
     return centroids
 
 
 def check_anneal(fn) -> bool:
+    """``anneal(X, centroids, betas, jitter=..., seed=...)`` against the reference."""
     X, _ = course_data()
     start = X[[0, 1, 2, 3]]
     cases = [
-        ("course data, beta 0.01 to 1", X, start, [0.01, 0.1, 1.0]),
-        ("one beta is soft K-Means", X, start, [0.5]),
+        ("course data, beta 0.01 to 1, jitter 1e-3", X, start, [0.01, 0.1, 1.0], 1e-3, 0),
+        ("one beta and no jitter: plain soft K-Means", X, start, [0.5], 0.0, 0),
+        ("another seed", X, start, [0.005, 0.05], 1e-2, 7),
     ]
 
     def check(case):
-        name, data, C0, betas = case
-        same_array(
-            name, "centroids", fn(data, C0.copy(), betas), anneal(data, C0.copy(), betas), atol=1e-8
-        )
+        name, data, C0, betas, jitter, seed = case
+        got = fn(data, C0.copy(), betas, jitter=jitter, seed=seed)
+        want = anneal(data, C0.copy(), betas, jitter=jitter, seed=seed)
+        same_array(name, "centroids", got, want, atol=1e-8)
 
     return run_checks("annealing", fn, cases, check)
 
@@ -501,7 +512,7 @@ def check_bic(fn) -> bool:
         model = GaussianMixture(k, covariance_type="full", random_state=0).fit(X)
         cases.append(
             (
-                f"Old Faithful, {k} full components",
+                f"Old Faithful, {k} full component" + "s" * (k > 1),
                 model.score(X),
                 len(X),
                 k,
@@ -588,3 +599,55 @@ def check_choices_on_noise(fn) -> bool:
         same_value(name, "the elbow's k", int(result[1]), want[1])
 
     return run_checks("choice of k", fn, cases, check)
+
+
+def check_em_spherical_each(fn) -> bool:
+    """``em_spherical_each(X, means, n_iter=500, tol=1e-12, reg=1e-6) -> (params, history)``:
+    EM with a spherical variance per component, against scikit-learn's
+    ``GaussianMixture(covariance_type="spherical")`` from the same start."""
+    from sklearn.mixture import GaussianMixture
+
+    from helpers.course.data import load_old_faithful
+    from helpers.exercises.mixture import gmm_log_likelihood
+
+    faithful = load_old_faithful()
+    Z = (faithful - faithful.mean(axis=0)) / faithful.std(axis=0)
+    blobs, _ = _blobs(300, 3, seed=9, std=1.0)
+    cases = [
+        ("Old Faithful, standardised, k=2", Z, Z[[0, 1]]),
+        ("three blobs, k=3", blobs, blobs[:3]),
+    ]
+
+    def check(case):
+        name, X, means = case
+        result = fn(X, means.copy(), n_iter=500, tol=1e-12, reg=1e-6)
+        if not isinstance(result, tuple) or len(result) != 2:
+            fail(name, "expected (params, log_likelihoods)")
+        params, history = result
+        k, d = means.shape
+        variance = ((X - X.mean(axis=0)) ** 2).sum() / X.size + 1e-6
+        sk = GaussianMixture(
+            k,
+            covariance_type="spherical",
+            means_init=means,
+            weights_init=np.full(k, 1 / k),
+            precisions_init=np.full(k, 1 / variance),
+            reg_covar=1e-6,
+            tol=1e-12,
+            max_iter=2000,
+        ).fit(X)
+        cov = np.asarray(params["covariances"])
+        if cov.shape != (k, d, d):
+            fail(name, f"covariances have shape {cov.shape}, expected {(k, d, d)}")
+        if np.any(history[1:] < np.asarray(history[:-1]) - 1e-12):
+            fail(name, "the log-likelihood went down between two iterations")
+        same_array(
+            name,
+            "the final log-likelihood",
+            gmm_log_likelihood(X, params),
+            sk.score(X),
+            atol=1e-6,
+            rtol=0,
+        )
+
+    return run_checks("spherical EM", fn, cases, check)

@@ -16,8 +16,9 @@ import numpy as np
 from helpers.engine import map_chunks, safe_scale
 from helpers.validation import check_data, check_labels
 
-# Rows per block: keeps each thread's (block, n_samples) distance matrix near 16 MiB.
-_BLOCK_FLOATS = 2**21
+# Numbers in one block: each thread's (block, cluster size) distance matrix stays within
+# 2**21 float64 numbers, about 17 MB (notebook 06 prints it).
+BLOCK_FLOATS = 2**21
 
 
 def _check_labels(X, labels):
@@ -88,7 +89,7 @@ def silhouette_samples(X, labels) -> np.ndarray:
             s_block = (b - a) / np.maximum(a, b)
         s[start:stop] = np.where(own_count > 1, np.nan_to_num(s_block), 0.0)
 
-    map_chunks(work, n, max(1, _BLOCK_FLOATS // n))  # blocks of rows, on threads
+    map_chunks(work, n, max(1, BLOCK_FLOATS // n))  # blocks of rows, on threads
     return s
 
 

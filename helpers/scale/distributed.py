@@ -220,8 +220,10 @@ def weighted_lloyd(points, weights, centroids, max_iter=100) -> np.ndarray:
 
 
 def kmeans_parallel_init(X: da.Array, k: int, *, oversampling=None, rounds=5, seed=0):
-    """k-means|| (Bahmani et al. 2012): k initial centroids in ``2 rounds + 1`` passes.
+    """k-means|| (Bahmani et al. 2012): k initial centroids in ``2 rounds + 2`` passes over
+    X (counted in notebook 11), plus one row read to start.
 
+    0. One pass checks X (finite) and finds its range (for ``engine.safe_scale``).
     1. One row drawn uniformly is the first candidate.
     2. Each round: one pass adds up the cost ``phi`` (squared distance of every row to
        its nearest candidate); a second keeps every row independently with probability
@@ -233,7 +235,7 @@ def kmeans_parallel_init(X: da.Array, k: int, *, oversampling=None, rounds=5, se
     ----------
     X : dask array of shape (n, d)
     k : int
-    oversampling : float, optional, ``l``; default ``2 k`` (the paper's choice)
+    oversampling : float, optional, ``l``; default ``2 k``, one of the paper's settings
     rounds : int, the paper's experiments use 5
     seed : int
 

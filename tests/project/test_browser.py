@@ -3,7 +3,10 @@
 Starts JupyterLab on 127.0.0.1 with a token, on copies of the notebooks in a temporary
 folder (autosave cannot touch the repository), runs every cell of notebooks 01 and 02,
 moves a slider with the keyboard and checks that the figure changed and that no cell
-shows an error. Screenshots go to ``artifacts/browser/``.
+shows an error; then does an exercise of notebook 01 as a learner would: the stub's
+checker lists its cases, the worked solutions are collapsed, a wrong answer typed into the
+stub gets a message naming the case, and a right one passes. Screenshots go to
+``artifacts/browser/``.
 
 Needs Debian's ``chromium`` (``apt-get install chromium``); ``.ci/run`` installs it. Without
 it these tests fail and say how to get it; set ``KMEANS_SKIP_BROWSER=1`` to skip them on
@@ -103,11 +106,22 @@ def _run_all(page, url, notebook):
     # Running: the kernel goes busy; done when it is idle and the last cell has a number.
     page.wait_for_timeout(1000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=180_000)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
-        ".every(p => /\\[\\d+\\]/.test(p.textContent))",
-        timeout=180_000,
-    )
+    try:
+        page.wait_for_function(  # a collapsed cell (a worked solution) shows no prompt
+            "() => [...document.querySelectorAll('.jp-CodeCell')]"
+            ".filter(c => !c.querySelector('.jp-InputPlaceholder'))"
+            ".every(c => /\\[\\d+\\]/.test(c.querySelector('.jp-InputPrompt').textContent))",
+            timeout=180_000,
+        )
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / f"{notebook}-timeout.png"), full_page=True)
+        waiting = page.eval_on_selector_all(
+            ".jp-CodeCell",
+            "els => els.filter(c => !c.querySelector('.jp-InputPlaceholder'))"
+            ".map(c => [c.querySelector('.jp-InputPrompt').textContent, c.textContent.slice(0, 80)])"
+            ".filter(p => !/\\[\\d+\\]/.test(p[0]))",
+        )
+        raise AssertionError(f"{notebook}: cells not run after 180 s: {waiting[:5]}") from None
 
 
 def _errors(page) -> list[str]:
@@ -149,7 +163,42 @@ def test_notebook_01_runs_and_the_k_slider_redraws(lab, browser):
     before, after = _move_slider(page, 0, 0, 1, "01-k-slider")  # k: 4 -> 5
     assert before != after, "moving the k slider did not change the figure"
     assert _errors(page) == []
+    _do_the_first_exercise(page)
     page.close()
+
+
+WRONG_ANSWER = """def my_count_poor_starts(X, k, seeds, threshold):
+    runs = [helpers.kmeans(X, k, init="random", tol=0, seed=s) for s in seeds]
+    return sum(helpers.inertia(X, *run) > threshold for run in runs)"""  # n_init=1 forgotten
+RIGHT_ANSWER = WRONG_ANSWER.replace('init="random", tol=0', 'init="random", n_init=1, tol=0')
+
+
+def _type_into_cell_and_run_it_and_the_next(page, cell, text):
+    editor = cell.locator(".cm-content").first
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(text)
+    page.keyboard.press("Shift+Enter")  # runs the stub, selects the checker's cell
+    page.keyboard.press("Shift+Enter")  # runs the checker
+    page.wait_for_timeout(1000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+
+
+def _do_the_first_exercise(page):
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    stub = cells.filter(has_text="def my_count_poor_starts(").first
+    checker = cells.filter(has_text="passed_count = check_count_poor_starts(").first
+    stub.scroll_into_view_if_needed()
+    assert "my_count_poor_starts is not written yet" in checker.inner_text()
+    assert page.locator(".jp-Notebook .jp-InputPlaceholder").count() >= 3  # solutions collapsed
+    _type_into_cell_and_run_it_and_the_next(page, stub, WRONG_ANSWER)
+    page.screenshot(path=str(ARTIFACTS / "01-exercise-wrong.png"))
+    text = checker.inner_text()
+    assert "CheckFailed" in text and "[course data, k=4, seeds 0-19, inertia above 400]" in text
+    stub.scroll_into_view_if_needed()
+    _type_into_cell_and_run_it_and_the_next(page, stub, RIGHT_ANSWER)
+    page.screenshot(path=str(ARTIFACTS / "01-exercise-right.png"))
+    assert "All 3 poor-start count checks passed." in checker.inner_text()
 
 
 def test_notebook_02_iteration_slider_steps_through_the_run(lab, browser):

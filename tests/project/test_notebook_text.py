@@ -1,0 +1,158 @@
+"""What the notebooks' prose says is what their code computes.
+
+Every number the Markdown of a notebook states (two digits or more, or a decimal) must
+appear in that notebook's code or stored outputs, so a number cannot be typed into the
+prose and then drift from what the code measures. Rules:
+
+- thousands separators and underscores do not count: ``1,000`` = ``1_000`` = ``1000``;
+- a prose decimal is found by any number that rounds to it (``3.7`` by a printed ``3.71``);
+- a percentage ``23%`` is also found by ``0.23``;
+- years (1950 to 2029), chapter numbers with a leading zero (``01``), single digits,
+  numbers after a minus sign (the end of a range ``0-99``, an exponent ``10^{-14}``),
+  link targets, HTML tags, the title's chapter number and the "Next" link are not claims;
+- anything else a notebook states without computing it (arithmetic done in the text, a
+  range written ``0-99``) is listed in its metadata, ``numbers_in_prose``, with the
+  reason, and every listed number must still occur in the prose.
+
+The exercise pattern is checked here too: every stub raises ``NotImplementedError`` and is
+followed by its check, and every worked solution is collapsed.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+PROSE_NUMBER = re.compile(r"(?<![\w.\-])(\d{1,3}(?:(?:,|\{,\})\d{3})+|\d+(?:_\d{3})*)(\.\d+)?(%?)(?![\w])")
+CODE_NUMBER = re.compile(r"(?<![\w.])(\d+(?:[_,]\d{3})*)(\.\d+)?")
+
+
+def _source(cell) -> str:
+    return "".join(cell["source"])
+
+
+def _outputs(cell) -> str:
+    texts = []
+    for output in cell.get("outputs", []):
+        if output["output_type"] == "stream":
+            texts.append("".join(output["text"]))
+        elif "text/plain" in output.get("data", {}):
+            texts.append("".join(output["data"]["text/plain"]))
+    return "\n".join(texts)
+
+
+def prose_numbers(markdown: str) -> set:
+    """The numbers a piece of Markdown states, normalised (see the module's docstring)."""
+    text = re.sub(r"\]\([^)]*\)", "]", markdown)  # link targets
+    text = re.sub(r"https?://\S+|<[^>]+>", "", text)
+    text = re.sub(r"\*\*Next:\*\*.*|\[\d\d · [^\]]*\]|^# \d+ ·", "", text, flags=re.M)
+    found = set()
+    for m in PROSE_NUMBER.finditer(text):
+        whole = m.group(1).replace("{,}", "").replace(",", "").replace("_", "")
+        fraction, percent = m.group(2) or "", m.group(3)
+        if len(whole) == 1 and not fraction:
+            continue  # a single digit
+        if whole.startswith("0") and len(whole) > 1 and not fraction:
+            continue  # a chapter number, 01 to 11
+        if not fraction and 1950 <= int(whole) <= 2029:
+            continue  # a year
+        found.add(whole + fraction + percent)
+    return found
+
+
+def code_numbers(text: str) -> set:
+    return {
+        (m.group(1).replace("_", "").replace(",", "")) + (m.group(2) or "")
+        for m in CODE_NUMBER.finditer(text)
+    }
+
+
+def is_found(number: str, computed: set) -> bool:
+    if number.endswith("%"):
+        value = number[:-1]
+        fraction_digits = len(value.split(".")[1]) if "." in value else 0
+        as_fraction = f"{float(value) / 100:.{fraction_digits + 2}f}".rstrip("0").rstrip(".")
+        return is_found(value, computed) or as_fraction in computed
+    if number in computed:
+        return True
+    if "." not in number:
+        return False
+    digits = len(number.split(".")[1])
+    return any(
+        "." in c and len(c.split(".")[1]) > digits and f"{float(c):.{digits}f}" == number
+        for c in computed
+    )
+
+
+def unchecked_numbers(nb: dict) -> dict:
+    """{number: None} for prose numbers the code never states, less the listed ones."""
+    markdown = "\n".join(_source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
+    computed = set()
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            computed |= code_numbers(_source(cell) + "\n" + _outputs(cell))
+    listed = nb["metadata"].get("numbers_in_prose", {})
+    stated = prose_numbers(markdown)
+    missing = sorted(n for n in stated if not is_found(n, computed) and n not in listed)
+    stale = sorted(n for n in listed if n not in stated)
+    return {"missing": missing, "stale": stale}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_number_in_the_prose_is_computed(path):
+    result = unchecked_numbers(json.loads(path.read_text()))
+    assert not result["missing"], (
+        f"{path.name}: the prose states {result['missing']}, which no code cell or output "
+        "of the notebook contains; compute and assert them, or list them with a reason "
+        "in the notebook's metadata 'numbers_in_prose'"
+    )
+    assert not result["stale"], f"{path.name}: 'numbers_in_prose' lists {result['stale']}, no longer in the prose"
+
+
+def test_a_number_typed_into_the_prose_is_caught():
+    nb = json.loads(NOTEBOOKS[0].read_text())
+    assert unchecked_numbers(nb)["missing"] == []
+    nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": ["It converges in 17.25 steps."]})
+    assert unchecked_numbers(nb)["missing"] == ["17.25"]
+
+
+@pytest.mark.parametrize(
+    "markdown, computed, found",
+    [
+        ("about 1,000,000 points", "n = 1_000_000", True),
+        ("3.7 times", "print(3.71)", True),
+        ("3.7 times", "print(3.76)", False),
+        ("23% above", "assert x == 0.23", True),
+        ("$18{,}000$ of inertia", "18000", True),
+        ("12 passes", "13 passes", False),
+    ],
+)
+def test_the_rules(markdown, computed, found):
+    stated = prose_numbers(markdown)
+    assert len(stated) == 1
+    assert is_found(stated.pop(), code_numbers(computed)) is found
+
+
+# ------------------------------------------------------------------ the exercise pattern
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_exercises_follow_the_pattern(path):
+    nb = json.loads(path.read_text())
+    cells = nb["cells"]
+    stubs = [i for i, c in enumerate(cells) if "exercise-stub" in c["metadata"].get("tags", [])]
+    solutions = [i for i, c in enumerate(cells) if "exercise-solution" in c["metadata"].get("tags", [])]
+    assert stubs, f"{path.name} has no exercise"
+    assert len(stubs) == len(solutions)
+    for i in stubs:
+        exercise = cells[i]["metadata"]["exercise"]
+        assert "raise NotImplementedError" in _source(cells[i]), f"{path.name}: cell {i} is written"
+        assert f"def {exercise['stub']}(" in _source(cells[i])
+        check = next(j for j in range(i + 1, len(cells)) if cells[j]["cell_type"] == "code")
+        assert exercise["stub"] in _source(cells[check]), f"{path.name}: cell {check} does not run the stub"
+        assert "not written yet" in _outputs(cells[check]), f"{path.name}: cell {check} output"
+        solution = next(j for j in solutions if j > i)
+        assert f"{exercise['solution']}" in _source(cells[solution])
+        assert cells[solution]["metadata"].get("jupyter", {}).get("source_hidden") is True
