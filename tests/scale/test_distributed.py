@@ -173,15 +173,15 @@ def test_a_worker_killed_during_a_fit_still_gives_the_in_memory_answer():
 
     with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster:
         with Client(cluster) as client:  # a cluster of its own: one of its workers dies
-            # Uniform data: about 80 slow iterations (seconds), made on the workers by a
-            # seeded graph, so Dask can make a lost chunk again exactly as it was.
+            # Uniform data: 40 slow iterations (seconds), made on the workers by a seeded
+            # graph, so Dask can make a lost chunk again exactly as it was.
             X = da.random.RandomState(3).uniform(size=(20_000, 4), chunks=(2_500, 4)).persist()
             X_local = X.compute()
             C0 = X_local[:16]
             pids = list(client.run(os.getpid).values())
             result = {}
             fit = threading.Thread(
-                target=lambda: result.update(r=dk.dask_kmeans(X, 16, init=C0, tol=0))
+                target=lambda: result.update(r=dk.dask_kmeans(X, 16, init=C0, tol=0, max_iter=40))
             )
             fit.start()
             time.sleep(0.5)
@@ -189,7 +189,8 @@ def test_a_worker_killed_during_a_fit_still_gives_the_in_memory_answer():
             os.kill(pids[0], signal.SIGKILL)  # its chunks are lost: Dask recomputes them
             fit.join(timeout=120)
             assert not fit.is_alive()
-            centroids, labels = helpers.kmeans(X_local, 16, init=C0, tol=0)
+            centroids, labels = helpers.kmeans(X_local, 16, init=C0, tol=0, max_iter=40)
+            assert result["r"].n_iter == 40
             np.testing.assert_allclose(result["r"].centroids, centroids, rtol=1e-10)
             np.testing.assert_array_equal(result["r"].labels.compute(), labels)
 
