@@ -40,12 +40,27 @@ CARRIAGE_RETURNS = re.compile(r"(?m)^(?:[^\r\n]*\r)+(?=[^\r\n])")
 
 
 def last_states(nb) -> None:
-    """A progress bar writes its states over each other with carriage returns: store only
-    the last one of each line, as a terminal shows it (GitHub shows the text as it is)."""
+    """A progress bar writes its states over each other with carriage returns, each state
+    a stream output of its own: join a cell's consecutive stream outputs and store only the
+    last state of each line, as a terminal shows it (GitHub shows the text as it is)."""
     for cell in nb.cells:
+        merged = []
         for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (
+                output.get("output_type") == "stream"
+                and previous is not None
+                and previous.get("output_type") == "stream"
+                and previous["name"] == output["name"]
+            ):
+                previous["text"] += output["text"]
+            else:
+                merged.append(output)
+        for output in merged:
             if output.get("output_type") == "stream":
                 output["text"] = CARRIAGE_RETURNS.sub("", output["text"])
+        if "outputs" in cell:
+            cell["outputs"] = merged
 
 
 def execute(nb) -> None:

@@ -156,3 +156,18 @@ def test_exercises_follow_the_pattern(path):
         solution = next(j for j in solutions if j > i)
         assert f"{exercise['solution']}" in _source(cells[solution])
         assert cells[solution]["metadata"].get("jupyter", {}).get("source_hidden") is True
+
+
+# ------------------------------------------------------------------ progress bars
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_stored_progress_bar_reads_as_finished(path):
+    """GitHub shows stored text as it is: no carriage returns, and every bar at 100%."""
+    for i, cell in enumerate(json.loads(path.read_text())["cells"]):
+        for output in cell.get("outputs", []):
+            if output["output_type"] != "stream":
+                continue
+            text = "".join(output["text"])
+            assert "\r" not in text, f"{path.name}, cell {i}: a carriage return"
+            for line in text.splitlines():
+                if re.search(r"\d+%\|", line):
+                    assert "100%|" in line, f"{path.name}, cell {i}: {line!r}"
