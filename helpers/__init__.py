@@ -8,6 +8,8 @@ Where things are (list ``helpers/`` and read in this order):
 - ``kmeans.py``      the algorithm, as notebook 01 builds it: assign, update, the loop;
 - ``engine.py``      the fast pass the loop calls, as notebook 10 builds it;
 - ``validation.py``  the input checks every entry point shares;
+- ``metrics.py``     how good a clustering is: against known classes, and from the data alone;
+- ``medoids.py``     k-medoids (PAM), the robust alternative of notebook 05;
 - ``exercises/``     worked solutions of the exercises, and the checkers;
 - ``course/``        the course's tooling: data, figures, sliders, experiments, measuring;
 - ``scale/``         the same algorithm on a Dask cluster and on any array library.
@@ -32,11 +34,15 @@ from helpers.kmeans import (
     lloyd_steps,
     update,
 )
+from helpers.medoids import kmedoids
+from helpers.metrics import calinski_harabasz_score, davies_bouldin_score
 
 __all__ = [
     "Step",
     "assign",
+    "calinski_harabasz_score",
     "course_data",
+    "davies_bouldin_score",
     "em_gmm",
     "failure_cases",
     "inertia",
@@ -44,6 +50,7 @@ __all__ = [
     "kmeans",
     "kmeans_pp_init",
     "kmeans_steps",
+    "kmedoids",
     "lloyd_steps",
     "load_old_faithful",
     "minibatch_kmeans",

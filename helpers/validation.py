@@ -120,10 +120,14 @@ def check_centroids(centroids, X: np.ndarray, name: str = "centroids", like: str
 
 def check_labels(labels, X: np.ndarray, k: int | None = None, name: str = "labels"):
     """One label per row of ``X``, none of them NaN; with ``k``, integers in ``[0, k - 1]``."""
+    return _check_labels(labels, X.shape[0], k, name)
+
+
+def _check_labels(labels, n_samples: int, k: int | None, name: str):
     labels = np.asarray(labels)
-    if labels.shape != (X.shape[0],):
+    if labels.shape != (n_samples,):
         raise ValueError(
-            f"{name} must have shape (n_samples,)=({X.shape[0]},), got shape {labels.shape}"
+            f"{name} must have shape (n_samples,)=({n_samples},), got shape {labels.shape}"
         )
     if labels.dtype.kind in "fcO":  # None or NaN could hide only in these
         missing = np.array([v is None or v != v for v in labels.tolist()], dtype=bool)
@@ -176,6 +180,36 @@ def check_xp_arrays(xp, X, centroids, labels=None):
             )
         if bool(xp.any(labels < 0)) or bool(xp.any(labels >= k)):
             raise ValueError(f"labels must be integers in [0, k - 1={k - 1}]")
+
+
+def check_cluster_labels(labels, X: np.ndarray, name: str = "labels"):
+    """Labels for an internal score (silhouette, Calinski-Harabasz, Davies-Bouldin): one per
+    row of ``X``, with 2 to n_samples - 1 distinct values (the scores compare clusters with
+    each other, and a cluster with itself). Returns ``(codes, k)``: every label as its index
+    among the sorted distinct labels, and how many there are."""
+    labels = check_labels(labels, X, name=name)
+    names, codes = np.unique(labels, return_inverse=True)
+    k = len(names)
+    if not 2 <= k <= X.shape[0] - 1:
+        raise ValueError(
+            f"the number of distinct {name} must be in [2, n_samples - 1={X.shape[0] - 1}], "
+            f"got {k}"
+        )
+    return codes.reshape(-1), k
+
+
+def check_label_pair(labels_true, labels_pred):
+    """Two labellings of the same samples, to compare (ARI, mutual information, accuracy):
+    1-D, equally long, at least one sample. Returns both as arrays."""
+    shape = np.shape(labels_true)
+    if len(shape) != 1 or shape[0] < 1:
+        raise ValueError(
+            f"labels_true must be a 1-D array of at least one label, got shape {shape}"
+        )
+    return (
+        _check_labels(labels_true, shape[0], None, "labels_true"),
+        _check_labels(labels_pred, shape[0], None, "labels_pred"),
+    )
 
 
 def check_vector(values, name: str, length: int, low: float = 0.0) -> np.ndarray:

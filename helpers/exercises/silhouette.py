@@ -14,23 +14,11 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.engine import map_chunks, safe_scale
-from helpers.validation import check_data, check_labels
+from helpers.validation import check_cluster_labels, check_data
 
 # Numbers in one block: each thread's (block, cluster size) distance matrix stays within
 # 2**21 float64 numbers, about 17 MB (notebook 06 prints it).
 BLOCK_FLOATS = 2**21
-
-
-def _check_labels(X, labels):
-    labels = check_labels(labels, X)
-    names, codes = np.unique(labels, return_inverse=True)
-    n_labels = len(names)
-    if not 2 <= n_labels <= X.shape[0] - 1:
-        raise ValueError(
-            f"the number of distinct labels must be in [2, n_samples - 1={X.shape[0] - 1}], "
-            f"got {n_labels}"
-        )
-    return codes, n_labels
 
 
 def silhouette_samples(X, labels) -> np.ndarray:
@@ -56,7 +44,7 @@ def silhouette_samples(X, labels) -> np.ndarray:
     array([0.889, 0.875, 0.875, 0.889])
     """
     X = check_data(X).astype(np.float64, copy=False)
-    codes, k = _check_labels(X, labels)
+    codes, k = check_cluster_labels(labels, X)
     X = X / safe_scale(X)  # a power of two: the ratios below do not change, squares stay finite
     n = X.shape[0]
     members = [np.flatnonzero(codes == c) for c in range(k)]
