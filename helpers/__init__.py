@@ -6,7 +6,7 @@
 Where things are (list ``helpers/`` and read in this order):
 
 - ``kmeans.py``      the algorithm, as notebook 01 builds it: assign, update, the loop;
-- ``engine.py``      the fast pass the loop calls, as notebook 10 builds it;
+- ``engine.py``      the fast pass the loop calls, as notebook 11 builds it;
 - ``validation.py``  the input checks every entry point shares;
 - ``metrics.py``     how good a clustering is: against known classes, and from the data alone;
 - ``medoids.py``     k-medoids (PAM), the robust alternative of notebook 05;

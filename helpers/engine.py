@@ -3,11 +3,11 @@
 ``helpers/kmeans.py`` is the algorithm. Once per iteration its loop makes one call here,
 ``Lloyd.step``, which does the assignment and the update together in one pass over X and
 gives back the labels and the new centroids: the same answer as ``assign`` then ``update``
-(tests check it), only faster and in bounded memory. Notebook 10 (making it fast) builds
+(tests check it), only faster and in bounded memory. Notebook 11 (making it fast) builds
 each piece and measures it:
 
 ====================================  ==============================================
-notebook 10, section                  here
+notebook 11, section                  here
 ====================================  ==============================================
 2. the dot-product identity           ``augment``: ``[x, 1] . [-2c, ||c||^2]`` is
                                       ``||c||^2 - 2 x.c``, all pairs in one product
@@ -345,7 +345,7 @@ def sq_dist_to(X: np.ndarray, point: np.ndarray, *, n_threads=None) -> np.ndarra
 def cluster_sums(xb: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     """Sum of the rows of ``xb`` in each cluster, shape (k, n_features), in float64.
 
-    Measured (notebook 10, section 4): one weighted ``bincount`` per feature is faster up
+    Measured (notebook 11, section 4): one weighted ``bincount`` per feature is faster up
     to about 4 features; beyond that, a product with the sparse (k, rows) one-hot matrix of
     the labels wins, by more the more features. Neither loops over clusters in Python.
     """
@@ -432,7 +432,7 @@ def fused_pass(
 
 
 class Lloyd:
-    """X prepared once for a whole fit (notebook 10, section 7), then one call per iteration.
+    """X prepared once for a whole fit (notebook 11, section 7), then one call per iteration.
 
     Holds ``[x - shift, 1]`` for every row, with ``shift`` near the mean
     (``centring_shift``): one copy of X, as scikit-learn also makes. It works in those

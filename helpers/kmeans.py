@@ -7,7 +7,7 @@
 5. ``kmeans``          check the input once, run ``n_init`` starts, keep the best.
 
 Inside the loop, steps 2 and 3 run as one call to the engine (``helpers/engine.py``):
-the same arithmetic on blocks of rows and on threads, in one pass over X. Notebook 10
+the same arithmetic on blocks of rows and on threads, in one pass over X. Notebook 11
 builds it; the tests check that it gives what ``assign`` and ``update`` give.
 
 An empty cluster (one that wins no point) takes the point farthest from its own centroid,

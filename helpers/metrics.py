@@ -13,7 +13,7 @@ External scores compare the clusters with known classes (the digits' true labels
   sits in one cluster): how much knowing the cluster tells about the class.
 
 Internal scores use only the data and the labels (the silhouette is in
-``helpers/exercises/silhouette.py``, as notebook 07 builds it):
+``helpers/exercises/silhouette.py``, as notebook 06 builds it):
 
 - ``calinski_harabasz_score``  spread between clusters over spread within them (higher is
                                better);

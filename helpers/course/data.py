@@ -64,3 +64,34 @@ def failure_cases() -> dict[str, tuple[np.ndarray, np.ndarray]]:
             random_state=0,
         ),
     }
+
+
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's handwritten digits: 1,797 images of 8 x 8 pixels, grey levels 0-16.
+
+    Returns
+    -------
+    X : ndarray of shape (1797, 64), one image per row (read row by row)
+    y : ndarray of shape (1797,), the digit 0-9 each image shows
+    """
+    from sklearn.datasets import load_digits as sklearn_digits
+
+    return sklearn_digits(return_X_y=True)
+
+
+# t-SNE of the digits, as tools/make_digits_tsne.py computes and stores it (about 30 s on
+# two cores, too long for a notebook that runs in seconds)
+TSNE_PARAMS = {"n_components": 2, "init": "pca", "perplexity": 30.0, "random_state": 0}
+
+
+def digits_tsne(X) -> np.ndarray:
+    """t-SNE map of the digits with ``TSNE_PARAMS``: an array of shape (n_samples, 2)."""
+    from sklearn.manifold import TSNE
+
+    return TSNE(**TSNE_PARAMS).fit_transform(X)
+
+
+def load_digits_tsne() -> np.ndarray:
+    """The stored ``digits_tsne(load_digits()[0])``, shape (1797, 2); how it was made is in
+    ``data/README.md`` and the file's first line."""
+    return np.loadtxt(DATA_DIR / "digits_tsne.csv", delimiter=",", skiprows=2)

@@ -305,3 +305,43 @@ def plot_gaussians(means, covariances, *, ax=None, n_std=(1, 2)):
                 )
             )
     return ax
+
+
+def show_digits(images, titles=None, *, ncols=10, size=1.1):
+    """8 x 8 grey images in a grid, dark ink on white, each with an optional title.
+
+    Parameters
+    ----------
+    images : ndarray of shape (n, 64) or (n, 8, 8), grey levels (0 = white)
+    titles : list of n strings, optional
+    """
+    import matplotlib.pyplot as plt
+
+    images = np.asarray(images).reshape(-1, 8, 8)
+    nrows = -(-len(images) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * 1.25 * nrows),
+                             squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < len(images):
+            ax.imshow(images[i], cmap="Greys", vmin=0, vmax=16)
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=9)
+    return fig
+
+
+def plot_table(table, *, rows, cols, xlabel, ylabel, ax=None, title=None):
+    """A table of counts as a heat map with the count written in every cell."""
+    ax = _axes(ax, figsize=(6.5, 5.5))
+    table = np.asarray(table)
+    ax.imshow(table, cmap="Blues")
+    for (i, j), value in np.ndenumerate(table):
+        if value:
+            colour = "white" if value > table.max() / 2 else "black"
+            ax.text(j, i, str(value), ha="center", va="center", fontsize=8, color=colour)
+    ax.set(xticks=range(len(cols)), xticklabels=cols, yticks=range(len(rows)),
+           yticklabels=rows, xlabel=xlabel, ylabel=ylabel)
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    return ax

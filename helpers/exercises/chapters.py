@@ -386,7 +386,63 @@ def check_simplified_silhouette(fn) -> bool:
     return run_checks("simplified silhouette", fn, cases, check)
 
 
-# ================================================================== 07 · image compression
+# ================================================================== 07 · digits
+def _shared_majority():
+    """Two clusters both mostly class "x": purity and the matched accuracy differ."""
+    y = np.array(["x"] * 5 + ["y"] * 2 + ["x"] * 4 + ["y"] * 3)
+    return y, np.repeat([0, 1], 7)
+
+
+def check_matched_accuracy(fn) -> bool:
+    from helpers.course.data import load_digits
+    from helpers.metrics import matched_accuracy, purity
+
+    X, digits = load_digits()
+    rng = np.random.RandomState(0)
+    three = rng.randint(3, size=40)
+    cases = [
+        ("two clusters with the same majority class", *_shared_majority()),
+        ("digits, K-Means k=10 seed 0", digits, kmeans(X, 10, n_init=10, seed=0)[1]),
+        ("3 classes in 5 clusters", three,
+         np.where(rng.rand(40) < 0.8, three, rng.randint(5, size=40))),
+        ("the same partition, other names", three, 2 - three),
+    ]
+
+    def check(case):
+        name, y, labels = case
+        got, want = fn(y, labels), matched_accuracy(y, labels)
+        if not np.isclose(got, want, rtol=0, atol=1e-12) and np.isclose(got, purity(y, labels)):
+            fail(name, f"accuracy is {got:.6g}, the majority-label shortcut (purity): two "
+                 f"clusters may not take the same class; the one-to-one matching gives {want:.6g}")
+        same_array(name, "accuracy", got, want, atol=1e-12)
+
+    return run_checks("matched accuracy", fn, cases, check)
+
+
+def check_calinski_harabasz(fn) -> bool:
+    from helpers.metrics import calinski_harabasz_score
+
+    X, _ = course_data()
+    rng = np.random.RandomState(1)
+    cases = [(f"course data, k={k}", X, kmeans(X, k, seed=0)[1]) for k in (2, 4, 7)]
+    cases.append(("3-D data, labels as strings", rng.normal(size=(60, 3)),
+                  rng.choice(["a", "b", "c"], size=60)))
+
+    def check(case):
+        name, data, labels = case
+        codes = np.unique(labels, return_inverse=True)[1].reshape(-1)
+        n, k = len(data), codes.max() + 1
+        got, want = fn(data, labels), calinski_harabasz_score(data, labels)
+        ratio = want * (k - 1) / (n - k)  # B / W: what forgetting the factor gives
+        if not np.isclose(got, want, rtol=1e-9) and np.isclose(got, ratio, rtol=1e-9):
+            fail(name, f"score is {got:.6g}, B / W without the degrees of freedom: multiply by "
+                 f"(n - k) / (k - 1) = {(n - k) / (k - 1):.6g} to get {want:.6g}")
+        same_array(name, "score", got, want, atol=0, rtol=1e-9)
+
+    return run_checks("Calinski-Harabasz", fn, cases, check)
+
+
+# ================================================================== 08 · image compression
 def rgb_to_lab(rgb) -> np.ndarray:
     """Reference: sRGB values in 0-255 to CIELAB (D65 white), the formulas of the hint."""
     c = np.asarray(rgb, dtype=np.float64) / 255.0
@@ -417,7 +473,7 @@ def check_rgb_to_lab(fn) -> bool:
     return run_checks("sRGB to CIELAB", fn, cases, check)
 
 
-# ================================================================== 08 · mini-batch
+# ================================================================== 09 · mini-batch
 def update_with_reassignment(centroids, counts, batch, rng, ratio=0.01):
     """Reference: Sculley's update; then each centre whose count is below ``ratio`` times
     the largest, in index order, jumps to a batch point drawn with probability in proportion
@@ -457,7 +513,7 @@ def check_update_with_reassignment(fn) -> bool:
     return run_checks("reassignment", fn, cases, check)
 
 
-# ================================================================== 09 · soft assignment
+# ================================================================== 10 · soft assignment
 def anneal(X, centroids, betas, *, jitter=1e-3, seed=0, n_iter=50) -> np.ndarray:
     """Reference: soft K-Means at each beta in turn, each run started where the last one
     ended plus a little noise (``jitter`` times normal draws from
@@ -541,7 +597,7 @@ def check_bic(fn) -> bool:
     return run_checks("BIC", fn, cases, check)
 
 
-# ================================================================== 11 · scaling up
+# ================================================================== 12 · scaling up
 def check_tree_reduce(fn) -> bool:
     """``tree_reduce(parts, add)``: pairs first, then pairs of pairs, ..., down to one."""
     rng = np.random.RandomState(0)

@@ -221,7 +221,7 @@ def weighted_lloyd(points, weights, centroids, max_iter=100) -> np.ndarray:
 
 def kmeans_parallel_init(X: da.Array, k: int, *, oversampling=None, rounds=5, seed=0):
     """k-means|| (Bahmani et al. 2012): k initial centroids in ``2 rounds + 2`` passes over
-    X (counted in notebook 11), plus one row read to start.
+    X (counted in notebook 12), plus one row read to start.
 
     0. One pass checks X (finite) and finds its range (for ``engine.safe_scale``).
     1. One row drawn uniformly is the first candidate.

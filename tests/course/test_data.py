@@ -21,3 +21,14 @@ def test_failure_cases_have_labels_for_every_point():
     for name, (X, y) in helpers.failure_cases().items():
         assert X.ndim == 2 and X.shape[1] == 2 and len(y) == len(X), name
         assert np.isfinite(X).all()
+
+
+def test_the_stored_tsne_map_is_of_the_digits_with_the_stated_parameters():
+    from helpers.course.data import DATA_DIR, TSNE_PARAMS, load_digits, load_digits_tsne
+
+    X, _ = load_digits()
+    embedding = load_digits_tsne()
+    assert embedding.shape == (len(X), 2) and np.isfinite(embedding).all()
+    first_line = (DATA_DIR / "digits_tsne.csv").read_text().splitlines()[0]
+    params = ", ".join(f"{k}={v!r}" for k, v in TSNE_PARAMS.items())
+    assert first_line.startswith(f"# sklearn.manifold.TSNE({params})")

@@ -172,6 +172,31 @@ def choices_swapped(X, ks):
     return elbow_k, gap_k
 
 
+def majority_shortcut(labels_true, labels_pred):  # every cluster takes its majority class
+    from helpers.metrics import purity
+
+    return purity(labels_true, labels_pred)
+
+
+def calinski_harabasz_ratio(X, labels):  # B / W, without (n - k) / (k - 1)
+    codes = np.unique(labels, return_inverse=True)[1].reshape(-1)
+    X = np.asarray(X, float)
+    means = np.array([X[codes == c].mean(axis=0) for c in range(codes.max() + 1)])
+    between = (np.bincount(codes) * ((means - X.mean(axis=0)) ** 2).sum(axis=1)).sum()
+    return between / ((X - means[codes]) ** 2).sum()
+
+
+def matched_accuracy(labels_true, labels_pred):
+    from scipy.optimize import linear_sum_assignment
+
+    classes, row = np.unique(labels_true, return_inverse=True)
+    clusters, col = np.unique(labels_pred, return_inverse=True)
+    table = np.zeros((len(classes), len(clusters)))
+    np.add.at(table, (row, col), 1)
+    r, c = linear_sum_assignment(-table)
+    return table[r, c].sum() / len(row)
+
+
 CASES = {
     "count_poor_starts": (ch.check_count_poor_starts, ch.count_poor_starts, poor_starts_best_of_ten),
     "kmeans_tol": (ch.check_kmeans_tol, ch.kmeans_tol, tol_on_labels),
@@ -193,6 +218,9 @@ CASES = {
     "bic (log10)": (ch.check_bic, bic, bic_with_log10),
     "bic (k weights)": (ch.check_bic, bic, bic_counting_every_weight),
     "tree_reduce": (ch.check_tree_reduce, tree_reduce, reduce_in_a_line),
+    "matched_accuracy": (ch.check_matched_accuracy, matched_accuracy, majority_shortcut),
+    "calinski_harabasz": (ch.check_calinski_harabasz, helpers.calinski_harabasz_score,
+                          calinski_harabasz_ratio),
 }
 
 
@@ -216,3 +244,10 @@ def test_checker_lists_its_cases_while_the_function_is_a_stub(name, capsys):
     assert check(stub) is False
     out = capsys.readouterr().out
     assert "is not written yet" in out and "\n  - " in out
+
+
+def test_the_digits_checkers_say_what_the_typical_mistake_is():
+    with pytest.raises(CheckFailed, match="majority-label shortcut"):
+        ch.check_matched_accuracy(majority_shortcut)
+    with pytest.raises(CheckFailed, match=r"multiply by \(n - k\) / \(k - 1\)"):
+        ch.check_calinski_harabasz(calinski_harabasz_ratio)

@@ -16,7 +16,7 @@ from tools.run_notebooks import run_solved, with_solutions
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("name", ["06_silhouette.ipynb", "09_soft_assignment.ipynb"])
+@pytest.mark.parametrize("name", ["06_silhouette.ipynb", "10_soft_assignment.ipynb"])
 def test_the_notebook_solved_passes_every_checker(name, monkeypatch):
     monkeypatch.setenv("PYTHONHASHSEED", "0")  # as the test command and the store
     run_solved(ROOT / "notebooks" / name)  # raises, naming the cell, if a check fails
@@ -25,7 +25,7 @@ def test_the_notebook_solved_passes_every_checker(name, monkeypatch):
 def test_solving_replaces_every_stub_with_its_solution():
     import nbformat
 
-    nb = nbformat.read(ROOT / "notebooks" / "09_soft_assignment.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / "notebooks" / "10_soft_assignment.ipynb", as_version=4)
     solved, checks = with_solutions(nb)
     assert len(checks) == 4
     for i, j in checks:

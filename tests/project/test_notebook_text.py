@@ -50,6 +50,7 @@ def prose_numbers(markdown: str) -> set:
     text = re.sub(r"\]\([^)]*\)", "]", markdown)  # link targets
     text = re.sub(r"https?://\S+|<[^>]+>", "", text)
     text = re.sub(r"\*\*Next:\*\*.*|\[\d\d · [^\]]*\]|^# \d+ ·", "", text, flags=re.M)
+    text = re.sub(r"\b[Nn]otebooks? \d\d(?:(?:, | and |-)\d\d)*", "", text)  # chapter numbers
     found = set()
     for m in PROSE_NUMBER.finditer(text):
         whole = m.group(1).replace("{,}", "").replace(",", "").replace("_", "")
