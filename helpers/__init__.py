@@ -10,6 +10,8 @@ Where things are (list ``helpers/`` and read in this order):
 - ``validation.py``  the input checks every entry point shares;
 - ``metrics.py``     how good a clustering is: against known classes, and from the data alone;
 - ``medoids.py``     k-medoids (PAM), the robust alternative of notebook 05;
+- ``estimator.py``   ``helpers.KMeans``, the core as a scikit-learn estimator (loaded on
+                     first use: it imports scikit-learn);
 - ``exercises/``     worked solutions of the exercises, and the checkers;
 - ``course/``        the course's tooling: data, figures, sliders, experiments, measuring;
 - ``scale/``         the same algorithm on a Dask cluster and on any array library.
@@ -62,3 +64,16 @@ __all__ = [
     "soft_kmeans",
     "update",
 ]
+
+
+def __getattr__(name):
+    """``helpers.KMeans`` imports scikit-learn, so it loads on first use only."""
+    if name == "KMeans":
+        from helpers.estimator import KMeans
+
+        return KMeans
+    raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(__all__ + ["KMeans"])

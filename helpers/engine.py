@@ -367,7 +367,7 @@ def farthest_first(sq_dist: np.ndarray, m: int) -> np.ndarray:
     return candidates[np.lexsort((candidates, -sq_dist[candidates]))]
 
 
-def fill_empty(empty, points, point_labels, sums, counts) -> list:
+def fill_empty(empty, points, point_labels, sums, counts, point_weights=None) -> list:
     """Move the first usable candidate point into each empty cluster (in place); return
     the ``(candidate index, cluster)`` pairs moved.
 
@@ -376,25 +376,35 @@ def fill_empty(empty, points, point_labels, sums, counts) -> list:
     empty that cluster); that skips at most one point per cluster, so ``len(empty) + k``
     candidates always suffice. (Rows are indexed as ``a[i, ...]`` so that ``points`` and
     ``sums`` may be arrays of any array-API library, see ``helpers.scale.array_api``.)
+
+    With ``point_weights`` (all positive), ``sums`` and ``counts`` are weighted: a point
+    moves with its weight, and "the last one left" means its cluster would keep no weight.
     """
     far = iter(range(points.shape[0]))
     moved = []
     for cluster in empty:
-        i = next((i for i in far if counts[point_labels[i]] > 1), None)
+        if point_weights is None:
+            i = next((i for i in far if counts[point_labels[i]] > 1), None)
+            weight = 1
+        else:
+            i = next((i for i in far if counts[point_labels[i]] > point_weights[i]), None)
+            weight = None if i is None else point_weights[i]
         if i is None:  # cannot happen with k <= n finite points; never a bare StopIteration
             raise RuntimeError("fill_empty: fewer candidate points than empty clusters")
         old = int(point_labels[i])
-        sums[old, ...] -= points[i, ...]
-        counts[old] -= 1
-        sums[int(cluster), ...] = points[i, ...]
-        counts[cluster] = 1
+        point = points[i, ...] if point_weights is None else weight * points[i, ...]
+        sums[old, ...] -= point
+        counts[old] -= weight
+        sums[int(cluster), ...] = point
+        counts[cluster] = weight
         moved.append((i, int(cluster)))
     return moved
 
 
 # --------------------------------------------------------------------------- one pass
 def fused_pass(
-    Xa, centroids, *, with_inertia=True, n_threads=None, chunk_rows=None, block_rows=None
+    Xa, centroids, *, with_inertia=True, n_threads=None, chunk_rows=None, block_rows=None,
+    weights=None,
 ):
     """Assignment and per-cluster sums in one pass: each chunk of X is read once.
 
@@ -402,13 +412,15 @@ def fused_pass(
     ----------
     Xa : ndarray of shape (n_samples, n_features + 1), ``[x - shift, 1]`` per row
     centroids : ndarray of shape (k, n_features), centred the same way (``c - shift``)
+    weights : ndarray of shape (n_samples,), optional: sample weights (float64)
 
     Returns
     -------
     labels : ndarray of shape (n_samples,)
     sums : ndarray of shape (k, n_features), float64: per-cluster sums of ``x - shift``
-    counts : ndarray of shape (k,), int
-    inertia : float (from the identity), or None unless ``with_inertia``
+        (weighted: of ``w (x - shift)``)
+    counts : ndarray of shape (k,), int; weighted: the sum of the weights, float64
+    inertia : float (from the identity, weighted), or None unless ``with_inertia``
     """
     n, k = Xa.shape[0], centroids.shape[0]
     threads = n_threads or default_threads()
@@ -419,6 +431,10 @@ def fused_pass(
         xa = Xa[start:stop]
         lb, sq = nearest_in_chunk(xa, c_aug, with_inertia, block_rows)
         labels[start:stop] = lb
+        if weights is not None:  # weighted rows (a copy of the chunk); the ones become w
+            w = weights[start:stop]
+            total = float(w @ sq) if with_inertia else 0.0
+            return cluster_sums(xa * w[:, None], lb, k), total
         total = float(sq.sum(dtype=np.float64)) if with_inertia else 0.0
         # Summing the whole chunk, its column of ones too, gives the counts for free.
         return cluster_sums(xa, lb, k), total
@@ -426,7 +442,7 @@ def fused_pass(
     rows = chunk_rows or rows_per_chunk(Xa.shape[1] - 1, n, threads)
     parts = map_chunks(work, n, rows, threads)
     sums = np.sum([p[0] for p in parts], axis=0)
-    counts = sums[:, -1].astype(np.intp)
+    counts = sums[:, -1].astype(np.intp) if weights is None else sums[:, -1].copy()
     inertia = sum(p[1] for p in parts) if with_inertia else None
     return labels, sums[:, :-1], counts, inertia
 
@@ -441,12 +457,17 @@ class Lloyd:
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features), float32 or float64, checked
+    sample_weight : ndarray of shape (n_samples,), optional, checked (finite, >= 0): means,
+        counts and inertia become weighted; an empty cluster (no weight) takes the farthest
+        point of positive weight
     n_threads, chunk_rows, block_rows : int, optional; defaults from this module
     """
 
-    def __init__(self, X, *, n_threads=None, chunk_rows=None, block_rows=None):
+    def __init__(self, X, *, sample_weight=None, n_threads=None, chunk_rows=None,
+                 block_rows=None):
         self.shift = centring_shift(X)
         self.Xa = centred_with_ones(X, self.shift)
+        self.weights = sample_weight
         self.dtype = X.dtype
         self.sizes = dict(n_threads=n_threads or default_threads(), block_rows=block_rows)
         self.sizes["chunk_rows"] = chunk_rows
@@ -473,16 +494,21 @@ class Lloyd:
             empty cluster (m = 0 almost always)
         """
         c = self._centred(centroids)
+        w = self.weights
         labels, sums, counts, score = fused_pass(
-            self.Xa, c, with_inertia=with_inertia, **self.sizes
+            self.Xa, c, with_inertia=with_inertia, weights=w, **self.sizes
         )
         empty = np.flatnonzero(counts == 0)
         moved = np.empty((0, 2), dtype=np.intp)
         if len(empty):  # rare: exact distances to their own centroid, farthest first
             x = self.Xa[:, :-1]
             diff = x - c[labels]
-            far = farthest_first(np.einsum("ij,ij->i", diff, diff), len(empty) + len(c))
-            pairs = fill_empty(empty, x[far], labels[far], sums, counts)
+            distance = np.einsum("ij,ij->i", diff, diff)
+            if w is not None:  # never a row of zero weight: it would bring 0/0
+                distance = np.where(w > 0, distance, -1.0)
+            far = farthest_first(distance, len(empty) + len(c))
+            pairs = fill_empty(empty, x[far], labels[far], sums, counts,
+                               None if w is None else w[far])
             moved = np.array([(far[i], cluster) for i, cluster in pairs], dtype=np.intp)
         new = (sums / counts[:, None]).astype(self.dtype)
         new_centroids = new + self.shift
@@ -503,12 +529,14 @@ class Lloyd:
         return labels
 
     def inertia(self, centroids, labels) -> float:
-        """Sum of squared distances of every row to its centroid, from the differences
-        themselves (exact to rounding), a chunk at a time."""
+        """Sum of squared distances of every row to its centroid (weighted, with weights),
+        from the differences themselves (exact to rounding), a chunk at a time."""
         c = self._centred(centroids)
 
         def work(start, stop):
             diff = self.Xa[start:stop, :-1] - c[labels[start:stop]]
+            if self.weights is not None:
+                return float(self.weights[start:stop] @ np.einsum("ij,ij->i", diff, diff))
             return float(np.einsum("ij,ij->", diff, diff, dtype=np.float64))
 
         return float(sum(self._map(work)))

@@ -28,6 +28,7 @@ from helpers.validation import (
     check_int,
     check_kmeans_params,
     check_labels,
+    check_sample_weight,
     check_seed,
 )
 
@@ -86,7 +87,7 @@ def assign(X, centroids) -> np.ndarray:
     return np.argmin(distances, axis=1)
 
 
-def update(X, labels, centroids) -> np.ndarray:
+def update(X, labels, centroids, sample_weight=None) -> np.ndarray:
     """Move every centroid to the mean of the points assigned to it.
 
     An empty cluster's centroid moves onto the point farthest from its own centroid, and
@@ -97,6 +98,9 @@ def update(X, labels, centroids) -> np.ndarray:
     X : ndarray of shape (n_samples, n_features)
     labels : ndarray of shape (n_samples,), from ``assign(X, centroids)``
     centroids : ndarray of shape (k, n_features), only used for empty clusters
+    sample_weight : ndarray of shape (n_samples,), optional
+        Weighted means; a cluster with no weight is empty, and takes the farthest point of
+        positive weight.
 
     Returns
     -------
@@ -113,25 +117,29 @@ def update(X, labels, centroids) -> np.ndarray:
     k, d = centroids.shape
     check_int(k, "the number of centroids k", 1, len(X), "n_samples")
     labels = check_labels(labels, X, k)
+    w = check_sample_weight(sample_weight, X, k)
     scale = engine.safe_scale(X, centroids)
     if scale != 1.0:
-        return in_units(update(X / scale, labels, centroids / scale), X / scale, scale)
-    counts = np.bincount(labels, minlength=k)
-    sums = np.stack([np.bincount(labels, weights=X[:, j], minlength=k) for j in range(d)], 1)
+        return in_units(update(X / scale, labels, centroids / scale, w), X / scale, scale)
+    w = np.ones(len(X)) if w is None else w  # every point counts once
+    counts = np.bincount(labels, weights=w, minlength=k)  # the weight in each cluster
+    sums = np.stack([np.bincount(labels, weights=w * X[:, j], minlength=k) for j in range(d)], 1)
     empty = np.flatnonzero(counts == 0)
     if len(empty):
         distance = np.sum((X - centroids[labels]) ** 2, axis=1)
+        distance[w == 0] = -1.0  # a point of no weight never fills a cluster
         farthest = iter(np.argsort(-distance, kind="stable"))  # ties: the lowest index first
         for j in empty:
-            i = next(i for i in farthest if counts[labels[i]] > 1)  # k points: always one
-            sums[labels[i]] -= X[i]
-            counts[labels[i]] -= 1
-            sums[j], counts[j] = X[i], 1
+            i = next(i for i in farthest if counts[labels[i]] > w[i])  # leaves weight behind
+            sums[labels[i]] -= w[i] * X[i]
+            counts[labels[i]] -= w[i]
+            sums[j], counts[j] = w[i] * X[i], w[i]
     return (sums / counts[:, None]).astype(X.dtype)
 
 
-def inertia(X, centroids, labels) -> float:
-    """Sum of squared distances from every point to its assigned centroid.
+def inertia(X, centroids, labels, sample_weight=None) -> float:
+    """Sum of squared distances from every point to its assigned centroid (each times its
+    weight, with ``sample_weight``).
 
     From the differences themselves (not the identity): exact to rounding anywhere.
 
@@ -143,8 +151,11 @@ def inertia(X, centroids, labels) -> float:
     X = check_data(X)
     centroids = check_centroids(centroids, X)
     labels = check_labels(labels, X, len(centroids))
+    w = check_sample_weight(sample_weight, X)
     scale = engine.safe_scale(X, centroids)  # the sum may still exceed float64: then inf
     diff = (X - centroids[labels]) / scale
+    if w is not None:
+        return float(w @ np.sum(diff**2, axis=1, dtype=np.float64)) * scale * scale
     return float(np.sum(diff**2, dtype=np.float64)) * scale * scale  # inf if beyond float64
 
 
@@ -158,7 +169,10 @@ def kmeans_pp(X: np.ndarray, k: int, rng: np.random.RandomState, weights=None) -
     for _ in range(1, k):
         score = closest if weights is None else closest * weights
         total = score.sum()
-        i = rng.choice(n, p=score / total) if total > 0 else rng.randint(n)  # all covered
+        if total > 0:
+            i = rng.choice(n, p=score / total)
+        else:  # every point sits on a centre already: any point (of positive weight)
+            i = rng.randint(n) if weights is None else rng.choice(n, p=weights / weights.sum())
         centroids.append(X[i])
         np.minimum(closest, engine.sq_dist_to(X, X[i]), out=closest)  # a running minimum
     return np.array(centroids, dtype=X.dtype)
@@ -188,13 +202,19 @@ def kmeans_pp_init(X, k: int, seed=0) -> np.ndarray:
     return kmeans_pp(X / scale, k, rng) * scale if scale != 1.0 else kmeans_pp(X, k, rng)
 
 
-def init_centroids(X: np.ndarray, k: int, init, rng: np.random.RandomState) -> np.ndarray:
+def init_centroids(X: np.ndarray, k: int, init, rng: np.random.RandomState, weights=None):
     """Initial centroids (unchecked): ``"random"`` picks k distinct rows exactly as the
-    course text does, ``"k-means++"`` samples them, an array is used as it is."""
+    course text does, ``"k-means++"`` samples them, an array is used as it is.
+
+    With ``weights`` (not all equal), rows are drawn in proportion to their weight: a row
+    of weight 0 is never drawn. Equal weights draw as no weights do."""
+    if weights is not None and np.all(weights == weights[0]):
+        weights = None  # the same draws as without weights
     if isinstance(init, str) and init == "random":
-        return X[rng.choice(X.shape[0], k, replace=False)].copy()
+        p = None if weights is None else weights / weights.sum()
+        return X[rng.choice(X.shape[0], k, replace=False, p=p)].copy()
     if isinstance(init, str) and init == "k-means++":
-        return kmeans_pp(X, k, rng)
+        return kmeans_pp(X, k, rng, weights)
     return np.array(init, dtype=X.dtype)
 
 
@@ -271,7 +291,8 @@ def tolerance(X, tol: float) -> float:
     return float(np.var(X, axis=0).mean() * tol) if tol > 0 else 0.0
 
 
-def kmeans(X, k, *, init="k-means++", n_init=10, max_iter=300, tol=1e-4, seed=0):
+def kmeans(X, k, *, init="k-means++", n_init=10, max_iter=300, tol=1e-4, seed=0,
+           sample_weight=None, return_n_iter=False):
     """K-Means clustering: the best of ``n_init`` runs of Lloyd's algorithm.
 
     Parameters
@@ -288,11 +309,16 @@ def kmeans(X, k, *, init="k-means++", n_init=10, max_iter=300, tol=1e-4, seed=0)
         (sum of squared shifts), as scikit-learn. ``tol=0`` iterates until the
         assignment stops changing.
     seed : int or numpy.random.RandomState; all random choices come from it
+    sample_weight : array-like of shape (n_samples,), optional
+        How much each point counts: weighted means and inertia, starts drawn in proportion
+        to the weights. With the start given, weight 2 is the same as the row twice.
+    return_n_iter : bool; if True, also return the iterations of the best start
 
     Returns
     -------
     centroids : ndarray of shape (k, n_features)
     labels : ndarray of shape (n_samples,)
+    n_iter : int, only with ``return_n_iter``
 
     Examples
     --------
@@ -304,19 +330,24 @@ def kmeans(X, k, *, init="k-means++", n_init=10, max_iter=300, tol=1e-4, seed=0)
     X, k, init, n_init, max_iter, tol, rng = check_kmeans_params(
         X, k, init, n_init, max_iter, tol, seed
     )
+    w = check_sample_weight(sample_weight, X, k)
     if not isinstance(init, str):
         n_init = 1  # the same start would give the same result every time
     scale = engine.safe_scale(X, *([] if isinstance(init, str) else [init]))
     if scale != 1.0:  # squares would over- or underflow: run on X / scale (exact), scale back
         init = init if isinstance(init, str) else init / scale
         args = dict(init=init, n_init=n_init, max_iter=max_iter, tol=tol, seed=rng)
-        centroids, labels = kmeans(X / scale, k, **args)
-        return in_units(centroids, X / scale, scale), labels
+        args.update(sample_weight=w, return_n_iter=True)
+        centroids, labels, n_iter = kmeans(X / scale, k, **args)
+        centroids = in_units(centroids, X / scale, scale)
+        return (centroids, labels, n_iter) if return_n_iter else (centroids, labels)
     tol = tolerance(X, tol)
-    fast = engine.Lloyd(X)  # X prepared once, for every start
+    if w is not None and np.all(w == w[0]):
+        w = None  # equal weights: the same means, draws and best start as no weights
+    fast = engine.Lloyd(X, sample_weight=w)  # X prepared once, for every start
     best = None
     for _ in range(n_init):
-        start = init_centroids(X, k, init, rng)
+        start = init_centroids(X, k, init, rng, w)
         for step in lloyd_steps(X, start, max_iter, tol, with_inertia=False, fast=fast):  # noqa: B007
             pass  # run to the end; the last step is the result
         centroids, labels = step.new_centroids, step.labels
@@ -324,8 +355,8 @@ def kmeans(X, k, *, init="k-means++", n_init=10, max_iter=300, tol=1e-4, seed=0)
             labels = fast.assign(centroids)
         score = fast.inertia(centroids, labels)
         if best is None or score < best[2]:
-            best = centroids, labels, score
-    centroids, labels, _ = best
+            best = centroids, labels, score, step.iteration + 1
+    centroids, labels, _, n_iter = best
     used = np.count_nonzero(np.bincount(labels, minlength=k))
     if used < k:
         distinct = len(np.unique(X, axis=0))
@@ -335,4 +366,4 @@ def kmeans(X, k, *, init="k-means++", n_init=10, max_iter=300, tol=1e-4, seed=0)
             else "the run stopped (max_iter or tol) before they could take points"
         )
         warnings.warn(f"only {used} of k={k} clusters hold points: {why}", stacklevel=2)
-    return centroids, labels
+    return (centroids, labels, n_iter) if return_n_iter else (centroids, labels)

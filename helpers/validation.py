@@ -226,6 +226,35 @@ def check_vector(values, name: str, length: int, low: float = 0.0) -> np.ndarray
     return values
 
 
+def check_sample_weight(sample_weight, X, k: int | None = None):
+    """``None`` (every sample counts once), or one finite weight >= 0 per row of ``X`` as
+    float64 (a single number is the same weight for every row); with ``k``, at least k
+    rows of positive weight, since every cluster needs some weight."""
+    if sample_weight is None:
+        return None
+    n = X.shape[0]
+    if isinstance(sample_weight, numbers.Real) and not isinstance(sample_weight, bool):
+        sample_weight = np.full(n, check_number(sample_weight, "sample_weight", strict=True))
+    weights = _as_array(sample_weight, "sample_weight")
+    if weights.shape != (n,) or weights.dtype.kind not in "biuf":
+        raise ValueError(
+            f"sample_weight must be {n} numbers, one per sample (shape ({n},)), got shape "
+            f"{weights.shape} and dtype {weights.dtype}"
+        )
+    weights = weights.astype(np.float64)
+    if not (np.isfinite(weights).all() and (weights >= 0).all()):
+        raise ValueError("sample_weight must be finite numbers >= 0")
+    positive = int(np.count_nonzero(weights))
+    if positive == 0:
+        raise ValueError("sample_weight is zero everywhere: some sample must have weight > 0")
+    if k is not None and positive < k:
+        raise ValueError(
+            f"sample_weight must have at least k={k} positive weights (one per cluster), "
+            f"got {positive}"
+        )
+    return weights
+
+
 def check_int(value, name: str, low: int, high: int | None = None, high_name: str = "") -> int:
     """An integer in ``[low, high]`` (no upper limit if ``high`` is None); bools refused."""
     ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
