@@ -22,7 +22,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from helpers.kmeans import assign, inertia, kmeans
 from helpers.validation import check_choice, check_int, check_sample_weight
 
-ALGORITHMS = ("auto", "lloyd")
+ALGORITHMS = ("auto", "lloyd", "hamerly")
 
 
 class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator):
@@ -36,7 +36,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         (scikit-learn's rule); an array ``init`` makes one start
     max_iter : int, the most iterations per start
     tol : float, relative to the mean variance of the features (as ``helpers.kmeans``)
-    algorithm : {"auto", "lloyd"}; the core has Lloyd's algorithm only, so both run it
+    algorithm : {"auto", "lloyd", "hamerly"}, as ``helpers.kmeans``: every one gives Lloyd's
+        labels; "hamerly" skips distances by bounds, "auto" switches to it once few change
     random_state : None, int or numpy RandomState: where every random choice comes from
 
     Attributes
@@ -79,7 +80,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         """Run ``helpers.kmeans`` on X (``y`` is ignored). Returns the fitted estimator."""
         X = validate_data(self, X, dtype=[np.float64, np.float32], accept_sparse=False)
         k = check_int(self.n_clusters, "n_clusters", 1, X.shape[0], "n_samples")
-        check_choice(self.algorithm, "algorithm", ALGORITHMS)
+        algorithm = check_choice(self.algorithm, "algorithm", ALGORITHMS)
         init = self.init if isinstance(self.init, str) else np.asarray(self.init)
         if isinstance(self.n_init, str) and self.n_init == "auto":
             n_init = 1 if isinstance(init, str) and init == "k-means++" else 10
@@ -89,7 +90,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         centres, labels, n_iter = kmeans(
             X, k, init=init, n_init=n_init, max_iter=self.max_iter, tol=self.tol,
             seed=check_random_state(self.random_state), sample_weight=weights,
-            return_n_iter=True,
+            algorithm=algorithm, return_n_iter=True,
         )
         self.cluster_centers_, self.labels_, self.n_iter_ = centres, labels, n_iter
         self.inertia_ = inertia(X, centres, labels, weights)

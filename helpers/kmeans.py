@@ -21,9 +21,10 @@ from typing import Iterator, NamedTuple
 
 import numpy as np
 
-from helpers import engine
+from helpers import bounds, engine
 from helpers.validation import (
     check_centroids,
+    check_choice,
     check_data,
     check_int,
     check_kmeans_params,
@@ -291,8 +292,12 @@ def tolerance(X, tol: float) -> float:
     return float(np.var(X, axis=0).mean() * tol) if tol > 0 else 0.0
 
 
+# The engine that runs the loop's steps (notebook 11): every one gives Lloyd's labels.
+ENGINES = {"lloyd": engine.Lloyd, "hamerly": bounds.Hamerly, "auto": bounds.Auto}
+
+
 def kmeans(X, k, *, init="k-means++", n_init=10, max_iter=300, tol=1e-4, seed=0,
-           sample_weight=None, return_n_iter=False):
+           sample_weight=None, algorithm="lloyd", return_n_iter=False):
     """K-Means clustering: the best of ``n_init`` runs of Lloyd's algorithm.
 
     Parameters
@@ -312,6 +317,10 @@ def kmeans(X, k, *, init="k-means++", n_init=10, max_iter=300, tol=1e-4, seed=0,
     sample_weight : array-like of shape (n_samples,), optional
         How much each point counts: weighted means and inertia, starts drawn in proportion
         to the weights. With the start given, weight 2 is the same as the row twice.
+    algorithm : {"lloyd", "hamerly", "auto"}
+        How each iteration is computed, always with Lloyd's labels: "lloyd" computes every
+        distance; "hamerly" skips those that the triangle inequality rules out; "auto"
+        starts with "lloyd" and switches once few points change cluster (notebook 11).
     return_n_iter : bool; if True, also return the iterations of the best start
 
     Returns
@@ -331,20 +340,21 @@ def kmeans(X, k, *, init="k-means++", n_init=10, max_iter=300, tol=1e-4, seed=0,
         X, k, init, n_init, max_iter, tol, seed
     )
     w = check_sample_weight(sample_weight, X, k)
+    check_choice(algorithm, "algorithm", tuple(ENGINES))
     if not isinstance(init, str):
         n_init = 1  # the same start would give the same result every time
     scale = engine.safe_scale(X, *([] if isinstance(init, str) else [init]))
     if scale != 1.0:  # squares would over- or underflow: run on X / scale (exact), scale back
         init = init if isinstance(init, str) else init / scale
         args = dict(init=init, n_init=n_init, max_iter=max_iter, tol=tol, seed=rng)
-        args.update(sample_weight=w, return_n_iter=True)
+        args.update(sample_weight=w, algorithm=algorithm, return_n_iter=True)
         centroids, labels, n_iter = kmeans(X / scale, k, **args)
         centroids = in_units(centroids, X / scale, scale)
         return (centroids, labels, n_iter) if return_n_iter else (centroids, labels)
     tol = tolerance(X, tol)
     if w is not None and np.all(w == w[0]):
         w = None  # equal weights: the same means, draws and best start as no weights
-    fast = engine.Lloyd(X, sample_weight=w)  # X prepared once, for every start
+    fast = ENGINES[algorithm](X, sample_weight=w)  # X prepared once, for every start
     best = None
     for _ in range(n_init):
         start = init_centroids(X, k, init, rng, w)

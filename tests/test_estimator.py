@@ -36,8 +36,10 @@ def test_sklearn_estimator_checks(estimator, check):
 def test_the_same_numbers_as_the_core():
     X, _ = helpers.course_data()
     start = X[:4]
-    model = helpers.KMeans(4, init=start, tol=0).fit(X)
-    centroids, labels, n_iter = helpers.kmeans(X, 4, init=start, tol=0, return_n_iter=True)
+    model = helpers.KMeans(4, init=start, tol=0).fit(X)  # algorithm "auto"
+    centroids, labels, n_iter = helpers.kmeans(
+        X, 4, init=start, tol=0, algorithm="auto", return_n_iter=True
+    )
     np.testing.assert_array_equal(model.cluster_centers_, centroids)
     np.testing.assert_array_equal(model.labels_, labels)
     assert model.n_iter_ == n_iter == len(helpers.kmeans_steps(X, 4, init=start))
@@ -54,7 +56,7 @@ def test_seeded_fits_repeat_and_match_the_core():
     a = helpers.KMeans(4, n_init=5, random_state=3).fit(X)
     b = clone(a).fit(X)
     np.testing.assert_array_equal(a.labels_, b.labels_)
-    centroids, _ = helpers.kmeans(X, 4, n_init=5, seed=np.random.RandomState(3))
+    centroids, _ = helpers.kmeans(X, 4, n_init=5, seed=np.random.RandomState(3), algorithm="auto")
     np.testing.assert_array_equal(a.cluster_centers_, centroids)
 
 
@@ -76,7 +78,7 @@ def test_bad_parameters_are_named_at_fit():
     for params, message in [
         ({"n_clusters": 0}, r"n_clusters must be an integer in \[1, n_samples=10\], got 0"),
         ({"n_init": 0}, r"n_init must be an integer >= 1, got 0"),
-        ({"algorithm": "elkan"}, r"algorithm must be one of 'auto', 'lloyd', got 'elkan'"),
+        ({"algorithm": "elkan"}, r"algorithm must be one of 'auto', 'lloyd', 'hamerly', got"),
         ({"tol": -1.0}, r"tol must be a finite number >= 0"),
         ({"init": "kmeans++"}, r"init must be 'random', 'k-means\+\+'"),
     ]:
