@@ -17,8 +17,8 @@ import argparse
 
 import numpy as np
 from harness import ITERATIONS, lloyd_row, machine
-from sklearn.cluster import MiniBatchKMeans, kmeans_plusplus
-from sklearn.datasets import load_sample_image, make_blobs
+from sklearn.cluster import KMeans, MiniBatchKMeans, kmeans_plusplus
+from sklearn.datasets import load_digits, load_sample_image, make_blobs
 from sklearn.metrics import silhouette_score as sk_silhouette_score
 
 import helpers
@@ -104,6 +104,51 @@ def other_rows(quick, repeats):
     return out
 
 
+def fit_workloads(quick: bool):
+    """The Lloyd table's workloads plus clustered ones, for whole fits."""
+    out = [(name, X, k) for name, X, k in workloads(quick) if not name.startswith("course")]
+    out.append(("digits 1,797 x 64, k=10", load_digits().data, 10))
+    n = 200_000 if quick else 1_000_000
+    blobs = make_blobs(n, n_features=16, centers=64, cluster_std=2.0, random_state=0)[0]
+    out.append((f"make_blobs {n:,} x 16, 64 centres, k=64", blobs, 64))
+    return out
+
+
+FIT_METHODS = ("auto", "hamerly", "lloyd")
+
+
+def fit_row(X, k, tol, repeats):
+    """One workload at one tol: (iterations ours / sk, times, exact, agree); see fit_rows."""
+    start = helpers.kmeans_pp_init(X, k, seed=0)
+
+    def ours(method):
+        return helpers.kmeans(X, k, init=start, tol=tol, algorithm=method, return_n_iter=True)
+
+    def theirs(algorithm):
+        return KMeans(k, init=start, n_init=1, tol=tol, algorithm=algorithm).fit(X)
+
+    fits = {m: lambda m=m: ours(m) for m in FIT_METHODS}
+    fits.update({f"sk {a}": lambda a=a: theirs(a) for a in ("lloyd", "elkan")})
+    t = interleaved(fits, repeats)
+    results = {m: ours(m) for m in FIT_METHODS}
+    sk = theirs("lloyd")
+    exact = all(np.array_equal(results[m][1], results["lloyd"][1]) for m in FIT_METHODS)
+    agree = float(np.mean(results["lloyd"][1] == sk.labels_))
+    return (results["lloyd"][2], sk.n_iter_), t, exact, agree
+
+
+def fit_rows(quick, repeats):
+    """Whole fits to convergence from the same k-means++ start, tol=0 and the default:
+    rows of (workload, tol, iterations, times per method, exact, agree). 'exact': "auto"
+    and "hamerly" gave exactly the labels of "lloyd"; 'agree': the share of "lloyd"'s
+    labels equal to scikit-learn lloyd's."""
+    return [
+        (name, tol, *fit_row(X, k, tol, max(1, repeats // 2)))
+        for name, X, k in fit_workloads(quick)
+        for tol in (0.0, 1e-4)
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small workloads, few repeats")
@@ -133,6 +178,24 @@ def main():
             f"{1e3 * t['sk elkan']:.2f} | {1e3 * t['floor']:.2f} | {course} | "
             f"{t['ours'] / t['sk lloyd']:.2f}x | {t['ours'] / t['floor']:.2f}x | "
             f"{mem['ours']:.1f} MB | {course_mem} |"
+        )
+    print("\n## Whole fits to convergence (s; ratio = / scikit-learn lloyd's fit)\n")
+    print(
+        "Same k-means++ start for every method, n_init=1. 'exact': auto and hamerly gave\n"
+        "lloyd's labels exactly; 'agree': share of our labels equal to scikit-learn lloyd's\n"
+        "(rounding breaks near-ties differently, and a fit to tol=0 can then drift).\n"
+    )
+    print(
+        "| workload | tol | iterations ours / sk | sklearn lloyd (s) | ours auto | hamerly "
+        "| lloyd | sklearn elkan | exact | agree |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name, tol, (ours_it, sk_it), t, exact, agree in fit_rows(args.quick, repeats):
+        ratio = {m: t[m] / t["sk lloyd"] for m in t}
+        print(
+            f"| {name} | {tol:g} | {ours_it} / {sk_it} | {t['sk lloyd']:.3f} | "
+            f"{ratio['auto']:.2f}x | {ratio['hamerly']:.2f}x | {ratio['lloyd']:.2f}x | "
+            f"{ratio['sk elkan']:.2f}x | {'yes' if exact else 'NO'} | {agree:.4f} |"
         )
     print("\n## Other steps (ms; ratio = ours / scikit-learn)\n")
     print("| what | ours | scikit-learn | ratio | against |")

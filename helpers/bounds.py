@@ -28,11 +28,16 @@ from helpers.engine import (
     Lloyd,
     augment,
     cluster_sums,
+    map_chunks,
     rows_per_block,
+    rows_per_chunk,
 )
 
 RESUM_EVERY = 10  # steps between full re-sums of the clusters (incremental sums drift)
 SWITCH_BELOW = 0.1  # Auto: bounds once fewer than this share of points changed cluster
+BACK_ABOVE = 0.2  # Auto: Lloyd again once a bounded step checks more than this share
+THREADS_FROM_ROWS = 50_000  # fewer rows to check than this: one thread
+BOUNDS_FROM_ROWS = 10_000  # Auto: fewer rows than this, Lloyd passes only (cheap already)
 
 
 def two_nearest(xa, c_aug, block_rows=None):
@@ -75,14 +80,15 @@ class Hamerly(Lloyd):
     ----------
     computed : list of int, for every step the number of rows whose distances to every
         centroid were computed (n on a full pass)
+    checked : ndarray of row indices, those rows for the last step (None: all of them)
     """
 
     def __init__(self, X, **kwargs):
         super().__init__(X, **kwargs)
         self.computed = []
+        self.checked = None
         self._state = None
-        norms = np.sqrt(np.einsum("ij,ij->i", self.Xa[:, :-1], self.Xa[:, :-1]))
-        self._radius = float(norms.max()) if len(norms) else 0.0
+        self._radius = 0.0  # at least the largest norm of a (centred) row: see _full
 
     def _margin(self, c):
         """A safety margin for the tests: the identity's rounding (relative to the size of
@@ -90,19 +96,32 @@ class Hamerly(Lloyd):
         reach = self._radius + float(np.sqrt((c.astype(np.float64) ** 2).sum(axis=1).max()))
         return 1e-7 * reach
 
-    def _full(self, c):
-        """Every distance: labels, bounds, sums and counts from scratch (a new start)."""
+    def _two_nearest(self, xa, c):
+        """``two_nearest`` of the prepared rows ``xa``, a chunk per thread (for many rows:
+        handing out chunks costs about a millisecond)."""
         c_aug = augment(c, self.dtype)
-        n = len(self.Xa)
-        labels, upper, lower = np.empty(n, dtype=np.intp), np.empty(n), np.empty(n)
+        n = len(xa)
+        if n < THREADS_FROM_ROWS:
+            return two_nearest(xa, c_aug, self.sizes["block_rows"])
+        labels, first, second = np.empty(n, dtype=np.intp), np.empty(n), np.empty(n)
 
         def work(start, stop):
-            labels[start:stop], upper[start:stop], lower[start:stop] = two_nearest(
-                self.Xa[start:stop], c_aug, self.sizes["block_rows"]
+            labels[start:stop], first[start:stop], second[start:stop] = two_nearest(
+                xa[start:stop], c_aug, self.sizes["block_rows"]
             )
 
-        self._map(work)
+        threads = self.sizes["n_threads"]
+        map_chunks(work, len(xa), rows_per_chunk(xa.shape[1] - 1, len(xa), threads), threads)
+        return labels, first, second
+
+    def _full(self, c):
+        """Every distance: labels, bounds, sums and counts from scratch (a new start)."""
+        n = len(self.Xa)
+        labels, upper, lower = self._two_nearest(self.Xa, c)
         self.computed.append(n)
+        self.checked = None
+        largest = float(np.sqrt((c.astype(np.float64) ** 2).sum(axis=1).max()))
+        self._radius = max(self._radius, float(upper.max()) + largest)  # |x| <= |x - c| + |c|
         sums = self._sums(labels, len(c))
         return labels, upper, lower, sums
 
@@ -132,28 +151,32 @@ class Hamerly(Lloyd):
             labels, upper, lower, sums = self._full(c)
             age = 0
         else:
-            labels, upper, lower = state["labels"].copy(), state["upper"], state["lower"]
+            labels, upper, lower = state["labels"], state["upper"], state["lower"]
             sums = state["sums"]
             age = state["age"] + 1
             between = np.sqrt(((c[:, None, :] - c[None, :, :]) ** 2).sum(axis=2))
             np.fill_diagonal(between, np.inf)
             half = 0.5 * between.min(axis=1) if k > 1 else np.full(1, np.inf)
+            # room = max(half of own centroid's gap, lower) - upper: > margin means settled
+            room = np.maximum(np.take(half, labels, mode="clip"), lower)  # labels are valid
+            room -= upper
             margin = self._margin(c)
-            bound = np.maximum(half[labels], lower)
-            check = np.flatnonzero(upper + margin >= bound)
+            check = np.flatnonzero(room <= margin)
             if len(check):  # tighten the upper bound: the distance to its own centroid
                 diff = self.Xa[check, :-1] - c[labels[check]]
-                upper[check] = np.sqrt(np.einsum("ij,ij->i", diff, diff))
-                check = check[upper[check] + margin >= bound[check]]
+                tight = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+                room[check] += upper[check] - tight
+                upper[check] = tight
+                check = check[room[check] <= margin]
             self.computed.append(len(check))
+            self.checked = check
             if len(check):
                 old = labels[check]
-                new, upper[check], lower[check] = two_nearest(
-                    self.Xa[check], augment(c, self.dtype), self.sizes["block_rows"]
-                )
+                new, upper[check], lower[check] = self._two_nearest(self.Xa[check], c)
                 changed = new != old
                 if changed.any():
                     rows, before, after = check[changed], old[changed], new[changed]
+                    labels = labels.copy()  # the labels returned last time stay as they were
                     labels[rows] = after
                     xa = self.Xa[rows]
                     if self.weights is not None:
@@ -166,57 +189,70 @@ class Hamerly(Lloyd):
             return super().step(centroids, with_inertia)
         new_c = (sums[:, :-1] / counts[:, None]).astype(self.dtype)
         moved_by = np.sqrt(((new_c.astype(np.float64) - c) ** 2).sum(axis=1))
-        top = np.argsort(moved_by)[::-1][:2]  # the two centroids that moved most
-        second_most = moved_by[top[1]] if k > 1 else 0.0
-        other_max = np.where(labels == top[0], second_most, moved_by[top[0]])
-        upper_next = upper + moved_by[labels]
-        lower_next = lower - other_max
+        upper += np.take(moved_by, labels, mode="clip")  # in place: this state owns them
+        # No other centroid came nearer than the largest move of another centroid: the
+        # largest of all, except for the points of that centroid (then the second largest).
+        order = np.argsort(moved_by)
+        lower -= moved_by[order[-1]]
+        if k > 1:
+            lower[labels == order[-1]] += moved_by[order[-1]] - moved_by[order[-2]]
         new_centroids = new_c + self.shift
         self._last = (new_centroids, new_c)
         score = self.inertia(centroids, labels) if with_inertia else None
         self._state = dict(
-            centroids=new_centroids, labels=labels, upper=upper_next, lower=lower_next,
-            sums=sums, age=age,
+            centroids=new_centroids, labels=labels, upper=upper, lower=lower, sums=sums, age=age
         )
         return labels, new_centroids, score, np.empty((0, 2), dtype=np.intp)
 
 
 class Auto(Hamerly):
-    """Lloyd passes while many points change cluster, the bounds once few do.
+    """Lloyd passes while many points change cluster, the bounds once few do, and back to
+    Lloyd passes for good if the bounds stop paying.
 
     A Lloyd pass costs the same whatever moves; the bounded step costs a few passes over
-    the per-row state plus the distances of the rows it must check, and pays once those
-    are few. The switch: once fewer than ``SWITCH_BELOW`` of the rows changed cluster in a
-    step (measured in notebook 11). A new start begins with Lloyd passes again.
+    the per-row state plus the distances of the rows it must check, so it pays once those
+    are few. The rule (measured in notebook 11): switch to bounds once fewer than
+    ``SWITCH_BELOW`` of the rows changed cluster in a step; switch back for the rest of
+    the start if a bounded step had to check more than ``BACK_ABOVE`` of the rows (data
+    without clusters, where many points stay near a boundary). With fewer than
+    ``BOUNDS_FROM_ROWS`` rows a Lloyd pass is cheap and bounds do not pay (the digits, 1,797
+    rows, measured in the benchmark): Lloyd passes only. A new start begins with Lloyd
+    passes again.
     """
 
     def __init__(self, X, **kwargs):
         super().__init__(X, **kwargs)
         self._previous = None  # (centroids returned, their labels) of the last Lloyd pass
+        self._lloyd_for_good = None  # the centroids returned when the bounds gave up
 
     def step(self, centroids, with_inertia=True):
-        bounded = self._state is not None and self._state["centroids"] is centroids
-        if bounded:
-            return super().step(centroids, with_inertia)
+        if self._state is not None and self._state["centroids"] is centroids:
+            result = super().step(centroids, with_inertia)
+            if self.computed[-1] > BACK_ABOVE * len(self.Xa):  # the bounds do not pay here
+                self._state = None
+                self._lloyd_for_good = result[1]
+            return result
+        giving_up = self._lloyd_for_good is centroids
         previous = self._previous
         labels, new_centroids, score, moved = Lloyd.step(self, centroids, with_inertia)
         self.computed.append(len(labels))
         self._previous = (new_centroids, labels)
-        if previous is not None and previous[0] is centroids and not len(moved):
+        if giving_up:
+            self._lloyd_for_good = new_centroids
+            return labels, new_centroids, score, moved
+        few_rows = len(labels) < BOUNDS_FROM_ROWS
+        if previous is not None and previous[0] is centroids and not len(moved) and not few_rows:
             changed = np.count_nonzero(labels != previous[1]) / len(labels)
-            if changed < SWITCH_BELOW:  # few change now: start the bounds from here
+            if changed < SWITCH_BELOW:  # few change now: bounds from the next step on
                 self._previous = None
-                return self._switch(centroids, labels, new_centroids, score)
+                self._start_bounds(new_centroids)
         return labels, new_centroids, score, moved
 
-    def _switch(self, centroids, labels, new_centroids, score):
-        """Build the bounds for ``new_centroids`` from a full pass's distances, so that the
-        next step (given ``new_centroids``) is a bounded one."""
-        c_next = self._centred(new_centroids)
-        next_labels, upper, lower, sums = self._full(c_next)
+    def _start_bounds(self, new_centroids):
+        """Bounds for ``new_centroids`` from one full pass: the next step (given
+        ``new_centroids``) is then a bounded one, with nothing left to compute."""
+        labels, upper, lower, sums = self._full(self._centred(new_centroids))
         self.computed[-2] += self.computed.pop()  # this step made two full passes
         self._state = dict(
-            centroids=new_centroids, labels=next_labels, upper=upper, lower=lower,
-            sums=sums, age=1,
+            centroids=new_centroids, labels=labels, upper=upper, lower=lower, sums=sums, age=1
         )
-        return labels, new_centroids, score, np.empty((0, 2), dtype=np.intp)
