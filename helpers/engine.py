@@ -18,6 +18,7 @@ notebook 11, section                  here
 7. prepare once                       ``Lloyd(X)``: ``[x - mean, 1]`` made once per fit
 8. where the rest of the time goes    ``fused_pass``: labels, sums and counts per chunk
 empty clusters (notebook 01)          ``farthest_first`` and ``fill_empty``
+10. skip what cannot change           ``helpers/bounds.py``: ``Hamerly``, ``Auto``
 ====================================  ==============================================
 
 Sizes and threads are arguments (``n_threads``, ``chunk_rows``, ``block_rows``); their
