@@ -35,7 +35,8 @@ from helpers.engine import (
 
 RESUM_EVERY = 10  # steps between full re-sums of the clusters (incremental sums drift)
 SWITCH_BELOW = 0.1  # Auto: bounds once fewer than this share of points changed cluster
-BACK_ABOVE = 0.2  # Auto: Lloyd again once a bounded step checks more than this share
+BACK_ABOVE = 0.2  # Auto: Lloyd again once bounded steps check more than this share ...
+BACK_AFTER = 3  # ... this many steps in a row
 THREADS_FROM_ROWS = 50_000  # fewer rows to check than this: one thread
 BOUNDS_FROM_ROWS = 10_000  # Auto: fewer rows than this, Lloyd passes only (cheap already)
 
@@ -213,23 +214,27 @@ class Auto(Hamerly):
     the per-row state plus the distances of the rows it must check, so it pays once those
     are few. The rule (measured in notebook 11): switch to bounds once fewer than
     ``SWITCH_BELOW`` of the rows changed cluster in a step; switch back for the rest of
-    the start if a bounded step had to check more than ``BACK_ABOVE`` of the rows (data
-    without clusters, where many points stay near a boundary). With fewer than
-    ``BOUNDS_FROM_ROWS`` rows a Lloyd pass is cheap and bounds do not pay (the digits, 1,797
-    rows, measured in the benchmark): Lloyd passes only. A new start begins with Lloyd
-    passes again.
+    the start once ``BACK_AFTER`` bounded steps in a row had to check more than
+    ``BACK_ABOVE`` of the rows (data without clusters, where many points stay near a
+    boundary; on clustered data the share can pass it for a step or two, then falls).
+    With fewer than ``BOUNDS_FROM_ROWS`` rows a Lloyd pass is cheap and bounds do not pay
+    (the digits, 1,797 rows, in the benchmark): Lloyd passes only. A new start begins with
+    Lloyd passes again.
     """
 
     def __init__(self, X, **kwargs):
         super().__init__(X, **kwargs)
         self._previous = None  # (centroids returned, their labels) of the last Lloyd pass
         self._lloyd_for_good = None  # the centroids returned when the bounds gave up
+        self._expensive = 0  # bounded steps in a row that checked more than BACK_ABOVE
 
     def step(self, centroids, with_inertia=True):
         if self._state is not None and self._state["centroids"] is centroids:
             result = super().step(centroids, with_inertia)
-            if self.computed[-1] > BACK_ABOVE * len(self.Xa):  # the bounds do not pay here
-                self._state = None
+            expensive = self.computed[-1] > BACK_ABOVE * len(self.Xa)
+            self._expensive = self._expensive + 1 if expensive else 0
+            if self._expensive >= BACK_AFTER:  # the bounds do not pay here
+                self._state, self._expensive = None, 0
                 self._lloyd_for_good = result[1]
             return result
         giving_up = self._lloyd_for_good is centroids
@@ -252,7 +257,8 @@ class Auto(Hamerly):
         """Bounds for ``new_centroids`` from one full pass: the next step (given
         ``new_centroids``) is then a bounded one, with nothing left to compute."""
         labels, upper, lower, sums = self._full(self._centred(new_centroids))
-        self.computed[-2] += self.computed.pop()  # this step made two full passes
+        extra = self.computed.pop()
+        self.computed[-1] += extra  # this step made two full passes
         self._state = dict(
             centroids=new_centroids, labels=labels, upper=upper, lower=lower, sums=sums, age=1
         )
