@@ -14,6 +14,7 @@ allocates itself, so scikit-learn's memory is shown only where it is fully seen.
 from __future__ import annotations
 
 import argparse
+import sys
 
 import numpy as np
 from harness import ITERATIONS, lloyd_row, machine
@@ -155,7 +156,7 @@ def fit_rows(quick, repeats):
         big = X.size * k > 10**8  # a fit takes tens of seconds: one run of each
         for tol in (0.0, 1e-4):
             rows.append((name, tol, *fit_row(X, k, tol, 1 if big else max(1, repeats // 2))))
-            print(f"  measured: {name}, tol={tol:g}", flush=True)
+            print(f"  measured: {name}, tol={tol:g}", file=sys.stderr, flush=True)
     return rows
 
 
