@@ -100,27 +100,37 @@ def blas_on_one_thread():
     """Hold BLAS to one thread while our own threads run (else they fight for the cores).
 
     BLAS's thread count is one setting for the whole process, so concurrent fits share
-    one limit: the first to enter sets it, the last to leave restores what was there.
+    one limit: the first to enter sets it, the last to leave restores what was there, also
+    when Ctrl-C arrives while the limit is being set (the counts are noted first).
     """
     global _blas_users, _blas_limiter, _blas_controller
-    with _blas_lock:
-        if _blas_users == 0:
-            if _blas_controller is None:
-                _blas_controller = _threadpool_controller()
-            if _blas_controller is not False:
-                _free_blas_setting()
-                _blas_limiter = _blas_controller.limit(limits=1, user_api="blas")
-        _blas_users += 1
+    entered, noted = False, None
     try:
+        with _blas_lock:
+            if _blas_users == 0:
+                if _blas_controller is None:
+                    _blas_controller = _threadpool_controller()
+                if _blas_controller is not False:
+                    libraries = _blas_controller.select(user_api="blas").lib_controllers
+                    noted = [(lib, lib.num_threads) for lib in libraries]
+                    _free_blas_setting()
+                    _blas_limiter = _blas_controller.limit(limits=1, user_api="blas")
+            _blas_users += 1
+            entered = True
         yield
     finally:
         with _blas_lock:
-            _blas_users -= 1
+            _blas_users -= 1 if entered else 0
             if _blas_users == 0 and _blas_limiter is not None:
                 _free_blas_setting()
                 _blas_limiter.restore_original_limits()
                 _free_blas_setting()
                 _blas_limiter = None
+            elif _blas_users == 0 and noted is not None:  # interrupted inside limit()
+                _free_blas_setting()
+                for library, threads in noted:
+                    library.set_num_threads(threads)
+                _free_blas_setting()
 
 
 def map_chunks(fn, n: int, rows: int, n_threads: int | None = None) -> list:
