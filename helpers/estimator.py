@@ -19,6 +19,7 @@ from sklearn.base import (
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from helpers import engine
 from helpers.kmeans import assign, inertia, kmeans
 from helpers.validation import check_choice, check_int, check_sample_weight
 
@@ -109,7 +110,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         """Euclidean distance of every row to every centre: shape (n_samples, n_clusters)."""
         X = self._data(X)
         centres = self.cluster_centers_.astype(X.dtype)
-        return np.stack([np.sqrt(((X - c) ** 2).sum(axis=1)) for c in centres], axis=1)
+        squared = np.stack([engine.sq_dist_to(X, c) for c in centres], axis=1)  # exact
+        return np.sqrt(squared).astype(X.dtype)
 
     def score(self, X, y=None, sample_weight=None):
         """Minus the inertia of X with its nearest centres (higher is better, as scikit-learn)."""

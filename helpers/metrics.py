@@ -67,31 +67,34 @@ def purity(labels_true, labels_pred) -> float:
     return float(table.max(axis=0).sum() / table.sum())
 
 
+def _best_matching(table):
+    """Rows and columns of the one-to-one matching with the largest total: an assignment
+    problem, solved by the Hungarian algorithm (``scipy.optimize.linear_sum_assignment``)."""
+    from scipy.optimize import linear_sum_assignment
+
+    return linear_sum_assignment(table, maximize=True)
+
+
 def match_clusters(labels_true, labels_pred) -> dict:
     """The one-to-one naming of clusters by classes that agrees with most samples.
 
-    It maximises the sum of the matched cells of the contingency table: an assignment
-    problem, solved by the Hungarian algorithm (``scipy.optimize.linear_sum_assignment``).
+    It maximises the sum of the matched cells of the contingency table (``_best_matching``).
     With more clusters than classes, the extra clusters stay unnamed.
 
     Returns
     -------
     names : dict of cluster -> class
     """
-    from scipy.optimize import linear_sum_assignment
-
     table = contingency_table(labels_true, labels_pred)
     classes, clusters = np.unique(labels_true), np.unique(labels_pred)
-    rows, cols = linear_sum_assignment(table, maximize=True)
+    rows, cols = _best_matching(table)
     return {clusters[c].item(): classes[r].item() for r, c in zip(rows, cols)}
 
 
 def matched_accuracy(labels_true, labels_pred) -> float:
     """Share of samples whose cluster is matched to their class by ``match_clusters``."""
     table = contingency_table(labels_true, labels_pred)
-    from scipy.optimize import linear_sum_assignment
-
-    rows, cols = linear_sum_assignment(table, maximize=True)
+    rows, cols = _best_matching(table)
     return float(table[rows, cols].sum() / table.sum())
 
 
