@@ -308,8 +308,10 @@ def nearest_centroid(X, centroids, shift=None, *, n_threads=None, chunk_rows=Non
     """Nearest centroid of every row of X and the squared distance to it, in bounded memory.
 
     ``shift`` is subtracted from the rows of X and from the centroids before the identity
-    is used; by default ``centring_shift`` of the centroids. Extra memory: a chunk and a
-    block per thread.
+    is used; by default the data's mean, as in the core's ``assign``, rounded on the
+    centroids' scale (``round_shift``). The centroids' mean would be pulled away from the
+    points by one far centroid, an empty cluster's say, and cost accuracy in float32.
+    Extra memory: a chunk and a block per thread.
 
     Parameters
     ----------
@@ -323,7 +325,9 @@ def nearest_centroid(X, centroids, shift=None, *, n_threads=None, chunk_rows=Non
     sq_dist : ndarray of shape (n_samples,), never negative
     """
     n, d = X.shape
-    shift = centring_shift(centroids) if shift is None else shift
+    if shift is None:  # (einsum sums the columns without a temporary, 3x faster than sum)
+        mean = np.einsum("ij->j", X, dtype=np.float64) / n
+        shift = round_shift(mean, *column_range(centroids)).astype(X.dtype)
     c_aug = augment(centroids - shift, X.dtype)
     threads = n_threads or default_threads()
     labels = np.empty(n, dtype=np.intp)

@@ -89,3 +89,36 @@ def test_strict_ties_scale_and_odd_inputs_as_the_core():
         array_api.assign(np.zeros((2, 1)), xps.asarray([[0.0]]))
     with pytest.raises(ValueError, match=r"must be arrays of one array-API library"):
         array_api.assign([[0.0], [1.0]], [[0.0]])
+
+
+def far_centroid_float32(n=20_000):
+    """16-D normal points in float32 and 64 centroids, one of them at 1,000 (empty)."""
+    X = np.random.RandomState(0).normal(size=(n, 16)).astype(np.float32)
+    C = X[:64].copy()
+    C[0] = 1000.0
+    exact = np.argmin(((X[:, None, :].astype(np.float64) - C[None, :, :]) ** 2).sum(axis=2), axis=1)
+    return X, C, exact
+
+
+def test_strict_one_far_centroid_costs_no_accuracy_in_float32():
+    # Centred on the centroids' mean (as this path once was), 2 of these rows were mislabelled.
+    X, C, exact = far_centroid_float32()
+    labels = array_api.assign(
+        xps.asarray(X), xps.asarray(C), block_floats=64 * 3_000
+    )  # 7 blocks, the last short
+    np.testing.assert_array_equal(to_numpy(labels), exact)
+
+
+def test_torch_gives_the_cores_answer():
+    # Runs where PyTorch is installed (it is not a dependency): the addmm branch of `scores`,
+    # its reused buffer over several blocks, and index_add_.
+    torch = pytest.importorskip("torch")
+    X, C, exact = far_centroid_float32()
+    X_t, C_t = torch.from_numpy(X), torch.from_numpy(C)
+    labels, new = array_api.lloyd_step(X_t, C_t)
+    np.testing.assert_array_equal(labels.numpy(), exact)
+    blocks = array_api.assign(X_t, C_t, block_floats=64 * 3_000)  # 7 blocks, the last short
+    np.testing.assert_array_equal(blocks.numpy(), exact)
+    core = helpers.update(X, exact, C)
+    np.testing.assert_allclose(new.numpy(), core, rtol=1e-5, atol=1e-5)
+    assert np.isfinite(new.numpy()).all() and not np.array_equal(new.numpy()[0], C[0])
