@@ -5,9 +5,9 @@
 
 Prints, in float32: the median time of one step and of the product X @ C.T of the same
 shape (blocks of the same size, one reused buffer) for three block sizes; the same for
-CuPy where it is installed, with its default reductions and with CUB's
-(CUPY_ACCELERATORS=cub); where one PyTorch step spends its time (torch.profiler); and how
-one step agrees with the NumPy core on 200,000 x 16, k=64, from two starts. Neither
+CuPy where it is installed, with its default reduction accelerators, none, and CUB's;
+where one PyTorch step spends its time (torch.profiler); and how one step agrees with the
+NumPy core and with float64 labels on 200,000 x 16, k=64, from two starts: three tables. Neither
 PyTorch nor CuPy is a dependency of the project: install them yourself (`pip install torch`).
 """
 
@@ -25,17 +25,23 @@ from helpers.scale.array_api import BLOCK_FLOATS
 
 def cupy_rows(args) -> list[tuple[str, float, float]]:
     """CuPy's step and floor in a fresh process per reduction setting (CuPy reads
-    CUPY_ACCELERATORS when it starts); a row that fails says why instead."""
+    CUPY_ACCELERATORS when it starts): its default, none, and CUB's; a row that fails says
+    why instead."""
     rows = []
-    for label, accelerators in (
-        ("CuPy, default reductions", ""),
+    settings = (
+        ("CuPy, its default accelerators", None),
+        ("CuPy, CUPY_ACCELERATORS=''", ""),
         ("CuPy, CUPY_ACCELERATORS=cub", "cub"),
-    ):
-        env = dict(os.environ, CUPY_ACCELERATORS=accelerators)
+    )
+    for label, accelerators in settings:
+        env = {key: value for key, value in os.environ.items() if key != "CUPY_ACCELERATORS"}
+        if accelerators is not None:
+            env["CUPY_ACCELERATORS"] = accelerators
         command = [
             sys.executable,
             __file__,
             "--cupy-only",
+            f"--device={args.device}",
             f"--n={args.n}",
             f"--d={args.d}",
             f"--k={args.k}",
@@ -58,7 +64,11 @@ def main():
     parser.add_argument("--cupy-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.cupy_only:  # the child process of cupy_rows
-        print(json.dumps(gpu.cupy_step_vs_floor(args.n, args.d, args.k)))
+        import cupy
+
+        index = int(args.device.partition(":")[2] or 0)  # "cuda:1" -> GPU 1
+        with cupy.cuda.Device(index):
+            print(json.dumps(gpu.cupy_step_vs_floor(args.n, args.d, args.k)))
         return
     try:
         import torch

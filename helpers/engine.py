@@ -183,29 +183,34 @@ def rows_per_block(k: int) -> int:
 
 
 # --------------------------------------------------------------------------- magnitudes
-def column_range(X: np.ndarray):
+def column_range(X: np.ndarray, chunk_rows: int = 2**16):
     """The smallest and the largest value of every column of X: two arrays (n_features,).
 
     ``X.min(axis=0)`` walks a tall, narrow array row by row, a few numbers at a time. Here
     the rows are halved instead: the element-wise minimum of the top half and the bottom
     half (one fast pass over whole rows), then of its halves, and so on; the same values,
     several times faster for a few features (measured: 3 times for 8, 15 times for 2).
+    ``chunk_rows`` rows at a time, so that the halves take at most half a chunk of memory.
     """
     n, d = X.shape
     if d > 16 or n < 256:  # wide rows: NumPy's own reduction is as fast
         return X.min(axis=0), X.max(axis=0)
     ranges = []
     for combine in (np.minimum, np.maximum):
-        half = n // 2
-        rows = combine(X[:half], X[half : 2 * half])  # a new (n/2, d) array
-        if n % 2:
-            combine(rows[0], X[-1], out=rows[0])
-        while len(rows) > 64:
-            half = len(rows) // 2
-            if len(rows) % 2:
-                combine(rows[0], rows[-1], out=rows[0])
-            rows = combine(rows[:half], rows[half : 2 * half], out=rows[:half])
-        ranges.append(combine.reduce(rows, axis=0))
+        parts = []
+        for start in range(0, n, chunk_rows):
+            chunk = X[start : start + chunk_rows]
+            half = len(chunk) // 2
+            rows = combine(chunk[:half], chunk[half : 2 * half])  # a new (rows/2, d) array
+            if len(chunk) % 2:
+                combine(rows[0], chunk[-1], out=rows[0])
+            while len(rows) > 64:
+                half = len(rows) // 2
+                if len(rows) % 2:
+                    combine(rows[0], rows[-1], out=rows[0])
+                rows = combine(rows[:half], rows[half : 2 * half], out=rows[:half])
+            parts.append(combine.reduce(rows, axis=0))
+        ranges.append(combine.reduce(parts, axis=0))
     return ranges[0], ranges[1]
 
 
@@ -241,6 +246,8 @@ def round_shift(mean, low, high) -> np.ndarray:
     Near enough to the mean for accuracy far from the origin, and round enough that, for
     data on a grid (integers, say), ``x - shift`` is exact: then distances that are equal
     stay equal, and ties go to the lowest index as the plain argmin of exact distances.
+    That holds in float64; float32's 24 bits cannot hold the products of such numbers
+    exactly, and exact ties there are broken by rounding (as by any float32 identity).
     """
     mean, low, high = (np.asarray(a, dtype=np.float64) for a in (mean, low, high))
     spread = high - low
@@ -249,8 +256,13 @@ def round_shift(mean, low, high) -> np.ndarray:
 
 
 def centring_shift(X: np.ndarray) -> np.ndarray:
-    """``round_shift`` of the rows of X, in X's dtype, shape (n_features,)."""
-    return round_shift(X.mean(axis=0), *column_range(X)).astype(X.dtype)
+    """``round_shift`` of the rows of X, in X's dtype, shape (n_features,).
+
+    The mean is summed in float64 by ``einsum``, which adds the columns without a
+    temporary, faster than ``X.mean(axis=0)`` on a tall array (measured on 1,000,000 x 16:
+    15 ms against 48 ms)."""
+    mean = np.einsum("ij->j", X, dtype=np.float64) / len(X)
+    return round_shift(mean, *column_range(X)).astype(X.dtype)
 
 
 # --------------------------------------------------------------------------- the identity
@@ -308,10 +320,10 @@ def nearest_centroid(X, centroids, shift=None, *, n_threads=None, chunk_rows=Non
     """Nearest centroid of every row of X and the squared distance to it, in bounded memory.
 
     ``shift`` is subtracted from the rows of X and from the centroids before the identity
-    is used; by default the data's mean, as in the core's ``assign``, rounded on the
-    centroids' scale (``round_shift``). The centroids' mean would be pulled away from the
-    points by one far centroid, an empty cluster's say, and cost accuracy in float32.
-    Extra memory: a chunk and a block per thread.
+    is used; by default ``centring_shift`` of X, the data's mean as in the core's
+    ``assign``. (The centroids' mean would be pulled away from the points by one far
+    centroid, an empty cluster's say, and cost accuracy in float32.) Extra memory: a chunk
+    and a block per thread.
 
     Parameters
     ----------
@@ -325,9 +337,7 @@ def nearest_centroid(X, centroids, shift=None, *, n_threads=None, chunk_rows=Non
     sq_dist : ndarray of shape (n_samples,), never negative
     """
     n, d = X.shape
-    if shift is None:  # (einsum sums the columns without a temporary, 3x faster than sum)
-        mean = np.einsum("ij->j", X, dtype=np.float64) / n
-        shift = round_shift(mean, *column_range(centroids)).astype(X.dtype)
+    shift = centring_shift(X) if shift is None else shift
     c_aug = augment(centroids - shift, X.dtype)
     threads = n_threads or default_threads()
     labels = np.empty(n, dtype=np.intp)

@@ -9,9 +9,12 @@ The standard has no scatter-add (adding each row into the slot its label names),
 the update step needs. That one operation is isolated in ``cluster_sums``, one line per
 library: ``np.bincount`` / a sparse product (the core), ``Tensor.index_add_`` (PyTorch),
 ``cupyx.scatter_add`` (CuPy), and a one-hot matrix product as the portable fallback.
-The distance scores get one such helper too, ``scores``: PyTorch adds ``||c||^2`` inside
-the matrix product (``torch.addmm``), where a separate addition would be a second pass over
-the whole (rows, k) block.
+The distance scores get one such helper too, ``scores``: PyTorch adds ``||c||^2`` in the
+product's own call (``torch.addmm``). On an H100 (one run, 10,000,000 x 64, k=1,024) a
+separate addition over the (rows, k) blocks cost 34.2 ms of a 103.6 ms step, while addmm,
+timed block by block, took 52.0 ms where the product alone took 50.5 ms. On the CPU,
+addmm copies ``||c||^2`` into the output first, then adds the product to it (measured on
+200,000 x 64, k=1,024: the copy 108 ms, the separate addition 519 ms).
 """
 
 from __future__ import annotations
@@ -69,9 +72,10 @@ def _shift_and_scale(xp, X, centroids):
     the identity then mislabels points whose two nearest centroids are close (measured:
     26 of 200,000 rows of 16-D normal data with one of 64 centroids at 1,000)."""
     low, high = _host(xp.min(X, axis=0)), _host(xp.max(X, axis=0))
-    mean = _host(xp.mean(X, axis=0))
-    scale = safe_scale(np.vstack([low, high]), _host(centroids))
-    shift = round_shift(mean / scale, low / scale, high / scale)
+    same_type = np.dtype(f"float{xp.finfo(X.dtype).bits}")  # X's limits, not float64's
+    scale = safe_scale(np.vstack([low, high]).astype(same_type), _host(centroids).astype(same_type))
+    mean = _host(xp.mean(X / scale if scale != 1.0 else X, axis=0))  # n |x| may overflow
+    shift = round_shift(mean, low / scale, high / scale)
     return xp.asarray(shift, dtype=X.dtype, device=device(X)), scale
 
 
@@ -79,8 +83,8 @@ def scores(xp, xb, minus_2c_t, c_sq, out=None):
     """``||c||^2 - 2 x.c`` for every row of a block and every centroid, shape (rows, k):
     the part of ``||x - c||^2`` that depends on c.
 
-    PyTorch folds the addition into the product (``torch.addmm``, into a reused buffer);
-    other libraries add it after the product.
+    PyTorch adds it in the product's own call (``torch.addmm``, into a reused buffer);
+    other libraries add it after the product, a second pass over the block.
     """
     if is_torch_namespace(xp):
         import torch
@@ -110,7 +114,11 @@ def assign(X, centroids, *, block_floats: int = BLOCK_FLOATS, check: bool = True
     xp = _namespace(X, centroids)
     if is_numpy_namespace(xp):  # the core's checks, then the engine: threads, reused buffers
         X = check_data(X) if check else X
-        return nearest_centroid(X, check_centroids(centroids, X) if check else centroids)[0]
+        centroids = check_centroids(centroids, X) if check else centroids
+        scale = safe_scale(X, centroids)  # 1.0 unless squares would over- or underflow
+        if scale != 1.0:
+            X, centroids = X / scale, centroids / scale
+        return nearest_centroid(X, centroids)[0]
     if check:
         check_xp_arrays(xp, X, centroids)
     shift, scale = _shift_and_scale(xp, X, centroids)  # as the engine: ties stay exact

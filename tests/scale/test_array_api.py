@@ -122,3 +122,23 @@ def test_torch_gives_the_cores_answer():
     core = helpers.update(X, exact, C)
     np.testing.assert_allclose(new.numpy(), core, rtol=1e-5, atol=1e-5)
     assert np.isfinite(new.numpy()).all() and not np.array_equal(new.numpy()[0], C[0])
+
+
+@pytest.mark.parametrize("dtype, size", [(np.float64, 1e200), (np.float64, 1e307), (np.float32, 1e30)])
+def test_huge_numbers_give_the_cores_labels_on_every_path(dtype, size):
+    # The mean of such rows overflows unless taken after the power-of-two scale, and float32
+    # needs float32's limits (not float64's) to decide on the scale.
+    X = (np.random.RandomState(0).normal(size=(3_000, 4)) * size).astype(dtype)
+    C = X[:8].copy()
+    core = helpers.assign(X, C)
+    np.testing.assert_array_equal(array_api.assign(X, C), core)  # NumPy: the engine
+    np.testing.assert_array_equal(to_numpy(array_api.assign(xps.asarray(X), xps.asarray(C))), core)
+
+
+def test_numpy_and_strict_paths_centre_like_the_core_in_float32():
+    # Integer rows, float32: exact ties are broken by rounding, the same way on every path.
+    X = np.random.RandomState(0).randint(0, 7, size=(3_000, 3)).astype(np.float32)
+    C = X[:6].copy()
+    core = helpers.assign(X, C)
+    np.testing.assert_array_equal(array_api.assign(X, C), core)
+    np.testing.assert_array_equal(to_numpy(array_api.assign(xps.asarray(X), xps.asarray(C))), core)
