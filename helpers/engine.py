@@ -183,35 +183,28 @@ def rows_per_block(k: int) -> int:
 
 
 # --------------------------------------------------------------------------- magnitudes
-def column_range(X: np.ndarray, chunk_rows: int = 2**16):
+def column_range(X: np.ndarray, width: int = 1024):
     """The smallest and the largest value of every column of X: two arrays (n_features,).
 
     ``X.min(axis=0)`` walks a tall, narrow array row by row, a few numbers at a time. Here
-    the rows are halved instead: the element-wise minimum of the top half and the bottom
-    half (one fast pass over whole rows), then of its halves, and so on; the same values,
-    several times faster for a few features (measured: 3 times for 8, 15 times for 2).
-    ``chunk_rows`` rows at a time, so that the halves take at most half a chunk of memory.
+    X is viewed as a wide array instead, ``m`` consecutive rows side by side (a reshape of
+    the same memory, no copy), whose columns NumPy reduces many numbers at a time; the
+    ``m`` results per feature then reduce to one. The same values, faster for a few
+    features (measured on 1,000,000 rows: 30 ms against 109 ms for 16 features, 5 ms
+    against 108 ms for 2), and with no temporary array.
     """
     n, d = X.shape
-    if d > 16 or n < 256:  # wide rows: NumPy's own reduction is as fast
+    m = max(1, width // d)  # rows side by side
+    bulk = n - n % m
+    if d > 16 or bulk == 0 or not X.flags.c_contiguous:  # (a reshape would copy)
         return X.min(axis=0), X.max(axis=0)
-    ranges = []
-    for combine in (np.minimum, np.maximum):
-        parts = []
-        for start in range(0, n, chunk_rows):
-            chunk = X[start : start + chunk_rows]
-            half = len(chunk) // 2
-            rows = combine(chunk[:half], chunk[half : 2 * half])  # a new (rows/2, d) array
-            if len(chunk) % 2:
-                combine(rows[0], chunk[-1], out=rows[0])
-            while len(rows) > 64:
-                half = len(rows) // 2
-                if len(rows) % 2:
-                    combine(rows[0], rows[-1], out=rows[0])
-                rows = combine(rows[:half], rows[half : 2 * half], out=rows[:half])
-            parts.append(combine.reduce(rows, axis=0))
-        ranges.append(combine.reduce(parts, axis=0))
-    return ranges[0], ranges[1]
+    wide = X[:bulk].reshape(bulk // m, m * d)
+    low = wide.min(axis=0).reshape(m, d).min(axis=0)
+    high = wide.max(axis=0).reshape(m, d).max(axis=0)
+    if bulk < n:
+        low = np.minimum(low, X[bulk:].min(axis=0))
+        high = np.maximum(high, X[bulk:].max(axis=0))
+    return low, high
 
 
 def safe_scale(X: np.ndarray, *others) -> float:
