@@ -55,6 +55,10 @@ def cupy_rows(args) -> list[tuple[str, float, float]]:
     return rows
 
 
+def print_row(label, step_ms, floor_ms):
+    print(f"| {label} | {step_ms:.1f} | {floor_ms:.1f} | {step_ms / floor_ms:.2f}x |", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--device", default="cuda")
@@ -84,23 +88,15 @@ def main():
     print(f"device: {name}, PyTorch {torch.__version__}")
     print(f"\n| {args.n:,} x {args.d}, k={args.k}, float32 | step ms | floor ms | step / floor |")
     print("|---|---|---|---|")
-    rows = []
     for power in (22, 24, 26):
         step_ms, floor_ms = gpu.torch_step_vs_floor(
             args.n, args.d, args.k, args.device, block_floats=2**power
         )
         default = " (the default)" if 2**power == BLOCK_FLOATS else ""
-        rows.append((f"PyTorch, blocks of 2^{power} scores{default}", step_ms, floor_ms))
-        print(
-            f"| {rows[-1][0]} | {step_ms:.1f} | {floor_ms:.1f} | {step_ms / floor_ms:.2f}x |",
-            flush=True,
-        )
+        print_row(f"PyTorch, blocks of 2^{power} scores{default}", step_ms, floor_ms)
     if on_gpu:
         for label, step_ms, floor_ms in cupy_rows(args):
-            print(
-                f"| {label} | {step_ms:.1f} | {floor_ms:.1f} | {step_ms / floor_ms:.2f}x |",
-                flush=True,
-            )
+            print_row(label, step_ms, floor_ms)
 
     where = "device" if on_gpu else "CPU"
     print(f"\n| one PyTorch step (torch.profiler), own {where} time | ms |")
