@@ -13,12 +13,19 @@ def progress(iterable, desc: str, total: int | None = None, enabled: bool = True
     """
     from tqdm import tqdm
 
+    if total is None and hasattr(iterable, "__len__"):
+        total = len(iterable)
+    # A bar of fixed width: tqdm would otherwise shorten it when the rate takes more
+    # characters, and a stored notebook would differ from a rerun by one block.
+    bar = "{desc}: {percentage:3.0f}%|{bar:24}| {n_fmt}/{total_fmt} "
+    bar += "[{elapsed}<{remaining}, {rate_fmt}]"
+    count = "{desc}: {n_fmt} [{elapsed}, {rate_fmt}]"  # no total: no bar
     return tqdm(
         iterable,
         desc=desc,
         total=total,
         disable=not enabled,
         file=sys.stdout,
-        ncols=80,
+        bar_format=bar if total is not None else count,
         mininterval=0.5,
     )
