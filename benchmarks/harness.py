@@ -27,7 +27,8 @@ def course_step(X, C):
 
 def our_step(fast, C):
     """One iteration of the engine on X prepared once (``engine.Lloyd``)."""
-    return fast.step(C, with_inertia=False)
+    fast.start(C)
+    return fast.step(with_inertia=False)
 
 
 def blas_floor(X, C, rows=4096):

@@ -6,7 +6,11 @@
 Where things are (list ``helpers/`` and read in this order):
 
 - ``kmeans.py``      the algorithm, as notebook 01 builds it: assign, update, the loop;
-- ``engine.py``      the fast pass the loop calls, as notebook 11 builds it;
+- ``engine.py``      the engine interface the loop runs on, and the fast Lloyd pass
+                     (notebook 11); ``bounds.py`` the engines that skip distances;
+- ``threads.py``     threads, chunks of rows, BLAS held to one thread;
+- ``numerics.py``    the one rescaling, the centring shift, relative weights;
+- ``kmeans_pp.py``   k-means++, the spread-out start of notebook 04;
 - ``validation.py``  the input checks every entry point shares;
 - ``metrics.py``     how good a clustering is: against known classes, and from the data alone;
 - ``medoids.py``     k-medoids (PAM), the robust alternative of notebook 05;
@@ -31,11 +35,11 @@ from helpers.kmeans import (
     inertia,
     init_centroids,
     kmeans,
-    kmeans_pp_init,
     kmeans_steps,
     lloyd_steps,
     update,
 )
+from helpers.kmeans_pp import kmeans_pp_init
 from helpers.medoids import kmedoids
 from helpers.metrics import calinski_harabasz_score, davies_bouldin_score
 

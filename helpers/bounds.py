@@ -1,7 +1,7 @@
-"""The engine's bounded step: Lloyd's iteration, skipping the distances that the triangle
-inequality rules out (Hamerly, 2010, "Making k-means even faster").
+"""Two engines that skip distances: Hamerly's bounds, and the automatic choice.
 
-For every point the engine keeps two numbers:
+**Hamerly** (2010, "Making k-means even faster"). For every point the engine keeps two
+numbers:
 
 - ``upper``: at least its distance to its own centroid;
 - ``lower``: at most its distance to any other centroid.
@@ -11,12 +11,22 @@ distance. A second test needs no state: if ``upper`` is less than half the dista
 its centroid to the nearest other centroid, no other centroid can be nearer (triangle
 inequality: ``d(x, c') >= d(c, c') - d(x, c) > d(x, c)``). When the centroids move by
 ``p_j``, the bounds follow: ``upper += p_own`` and ``lower -= max p_other``. Only the points
-that fail both tests get their distances computed (the same identity as the Lloyd pass),
-and the per-cluster sums change only by the points that changed cluster.
+that fail both tests get their distances computed, and the per-cluster sums change only by
+the points that changed cluster.
 
-``Hamerly`` has ``Lloyd``'s interface (``step``, ``assign``, ``inertia``): the loop in
-``helpers/kmeans.py`` does not know which one it runs. ``Auto`` runs Lloyd passes while
-many points change cluster and bounds once few do. Notebook 11 (making it fast) explains
+Exactness, stated as it is: a point is skipped only when its bounds clear a margin larger
+than the identity's rounding, so a skipped point keeps Lloyd's label. A rechecked point's
+distances come from a product over the rechecked rows, not Lloyd's full pass, so a point
+within rounding of a tie (about one ulp of its distances) can take the other of its two
+nearly-equal centroids. Away from such ties, every label is Lloyd's (tests check this at
+every iteration on seven data sets).
+
+**Auto** runs ``Lloyd`` passes while many points change cluster and ``Hamerly`` once few do,
+and goes back to Lloyd passes for good if the bounds stop paying. It is composed of the two
+engines (sharing one ``Prepared`` X); its thresholds are constructor arguments.
+
+Memory: per row, a label and two bounds (24 bytes); per step, temporaries of one chunk of
+rows per thread; between centroids, one (k, k) matrix. Notebook 11, section 10, explains
 and measures it.
 """
 
@@ -25,20 +35,17 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.engine import (
+    NO_MOVES,
     Lloyd,
+    Pass,
     augment,
     cluster_sums,
-    map_chunks,
+    prepared,
     rows_per_block,
-    rows_per_chunk,
+    sum_sq_distances,
 )
 
 RESUM_EVERY = 10  # steps between full re-sums of the clusters (incremental sums drift)
-SWITCH_BELOW = 0.1  # Auto: bounds once fewer than this share of points changed cluster
-BACK_ABOVE = 0.2  # Auto: Lloyd again once bounded steps check more than this share ...
-BACK_AFTER = 3  # ... this many steps in a row
-THREADS_FROM_ROWS = 50_000  # fewer rows to check than this: one thread
-BOUNDS_FROM_ROWS = 10_000  # Auto: fewer rows than this, Lloyd passes only (cheap already)
 
 
 def two_nearest(xa, c_aug, block_rows=None):
@@ -69,196 +76,243 @@ def two_nearest(xa, c_aug, block_rows=None):
     return labels, first, second
 
 
-class Hamerly(Lloyd):
-    """``Lloyd``'s step with Hamerly's bounds: the same labels and (to rounding) the same
-    centroids, with most distances skipped once few points change cluster.
+def half_gaps(c: np.ndarray) -> np.ndarray:
+    """Half the distance from every centroid to its nearest other one, shape (k,).
 
-    State, for the centroids the last step returned: ``labels``, ``upper``, ``lower`` (one
-    each per row: a label and two floats), the weighted per-cluster sums and counts. Given
-    any other centroids (a new start), it begins again with a full pass.
+    By the identity, in one (k, k) matrix (a (k, k, d) array of differences would take
+    k times d times as much memory: 1 GB at k = 2,000, d = 32)."""
+    k = len(c)
+    if k == 1:
+        return np.full(1, np.inf)
+    c = c.astype(np.float64)
+    sq = np.einsum("ij,ij->i", c, c)
+    between = sq[:, None] + sq[None, :] - 2.0 * (c @ c.T)
+    np.fill_diagonal(between, np.inf)
+    return 0.5 * np.sqrt(np.maximum(between.min(axis=1), 0.0))
+
+
+class Hamerly:
+    """Lloyd's step with Hamerly's bounds: Lloyd's labels (but at ties within rounding,
+    see the module's docstring) and, to rounding, its centroids, with most distances
+    skipped once few points change cluster.
+
+    State for the current centroids: ``labels``, ``upper``, ``lower`` (one each per row),
+    the weighted per-cluster sums and, in integers, the points of positive weight per
+    cluster (``members``: a cluster is empty exactly when it has none). ``start`` clears
+    it; the first step then computes every distance.
+
+    Parameters
+    ----------
+    X, sample_weight, n_threads, chunk_rows, block_rows : as ``engine.Lloyd``
+    record_checked : bool, keep the indices of the rows each step checked (``checked``)
 
     Attributes
     ----------
     computed : list of int, for every step the number of rows whose distances to every
         centroid were computed (n on a full pass)
-    checked : ndarray of row indices, those rows for the last step (None: all of them)
+    checked : ndarray of row indices checked by the last step (None: all of them), kept
+        only with ``record_checked``
     """
 
-    def __init__(self, X, **kwargs):
-        super().__init__(X, **kwargs)
-        self.computed = []
-        self.checked = None
-        self._state = None
+    def __init__(self, X, *, sample_weight=None, n_threads=None, chunk_rows=None,
+                 block_rows=None, record_checked=False):
+        self.data = prepared(X, sample_weight, n_threads=n_threads, chunk_rows=chunk_rows,
+                             block_rows=block_rows)
+        self.lloyd = Lloyd(self.data)  # for a step with an empty cluster: Lloyd's rule
+        self.record_checked = record_checked
+        self.computed, self.checked = [], None
+        self.c, self.state, self.full = None, None, True
         self._radius = 0.0  # at least the largest norm of a (centred) row: see _full
 
-    def _margin(self, c):
-        """A safety margin for the tests: the identity's rounding (relative to the size of
-        the numbers) can never turn a skipped point's nearest centroid into another."""
+    def start(self, centroids) -> None:
+        self.start_centred(self.data.centred(centroids))
+
+    def start_centred(self, c) -> None:
+        """Begin at centroids already centred (``c - shift``), e.g. handed over by Auto."""
+        self.c, self.state = c, None
+
+    def _margin(self, c) -> float:
+        """How far a bound must clear a test for the point to be skipped: more than the
+        identity's rounding in a distance, ``sqrt((d + 2) eps)`` times the largest norm
+        of a point plus that of a centroid (eps of X's dtype)."""
         reach = self._radius + float(np.sqrt((c.astype(np.float64) ** 2).sum(axis=1).max()))
-        return 1e-7 * reach
+        return float(np.sqrt((c.shape[1] + 2) * np.finfo(self.data.dtype).eps)) * reach
 
-    def _two_nearest(self, xa, c):
-        """``two_nearest`` of the prepared rows ``xa``, a chunk per thread (for many rows:
-        handing out chunks costs about a millisecond)."""
-        c_aug = augment(c, self.dtype)
-        n = len(xa)
-        if n < THREADS_FROM_ROWS:
-            return two_nearest(xa, c_aug, self.sizes["block_rows"])
-        labels, first, second = np.empty(n, dtype=np.intp), np.empty(n), np.empty(n)
-
-        def work(start, stop):
-            labels[start:stop], first[start:stop], second[start:stop] = two_nearest(
-                xa[start:stop], c_aug, self.sizes["block_rows"]
-            )
-
-        threads = self.sizes["n_threads"]
-        map_chunks(work, len(xa), rows_per_chunk(xa.shape[1] - 1, len(xa), threads), threads)
-        return labels, first, second
-
-    def _full(self, c):
-        """Every distance: labels, bounds, sums and counts from scratch (a new start)."""
-        n = len(self.Xa)
-        labels, upper, lower = self._two_nearest(self.Xa, c)
-        self.computed.append(n)
-        self.checked = None
-        largest = float(np.sqrt((c.astype(np.float64) ** 2).sum(axis=1).max()))
-        self._radius = max(self._radius, float(upper.max()) + largest)  # |x| <= |x - c| + |c|
-        sums = self._sums(labels, len(c))
-        return labels, upper, lower, sums
+    def _weighted(self, rows):
+        """``[x - shift, 1]`` of these rows, times their weights if any (a copy)."""
+        xa, w = self.data.Xa[rows], self.data.weights
+        return xa if w is None else xa * w[rows, None]
 
     def _sums(self, labels, k):
-        """Per-cluster sums of ``[w (x - shift), w]`` (the last column: the counts)."""
-        w = self.weights
+        """Per-cluster sums of ``[w (x - shift), w]`` (the last column: the weights)."""
+        return np.sum(self.data.map(lambda a, b: cluster_sums(self._weighted(slice(a, b)),
+                                                              labels[a:b], k)), axis=0)
 
-        def work(start, stop):
-            xa = self.Xa[start:stop]
-            if w is not None:
-                xa = xa * w[start:stop, None]
-            return cluster_sums(xa, labels[start:stop], k)
+    def _full(self, c):
+        """Every distance: labels, bounds, sums and members from scratch, in one pass."""
+        data, k = self.data, len(c)
+        n = len(data)
+        labels, upper, lower = np.empty(n, dtype=np.intp), np.empty(n), np.empty(n)
+        c_aug = augment(c, data.dtype)
 
-        return np.sum(self._map(work), axis=0)
+        def work(a, b):
+            labels[a:b], upper[a:b], lower[a:b] = two_nearest(data.Xa[a:b], c_aug, data.block_rows)
+            return cluster_sums(self._weighted(slice(a, b)), labels[a:b], k)
 
-    def step(self, centroids, with_inertia=True):
-        """One Lloyd iteration from ``centroids``, skipping what the bounds rule out.
+        sums = np.sum(data.map(work), axis=0)  # in chunk order
+        largest = float(np.sqrt((c.astype(np.float64) ** 2).sum(axis=1).max()))
+        self._radius = max(self._radius, float(upper.max()) + largest)  # |x| <= |x - c| + |c|
+        self.computed.append(n)
+        self.checked = None
+        return dict(labels=labels, upper=upper, lower=lower, sums=sums,
+                    members=data.members(labels, k), age=0)
 
-        Returns what ``Lloyd.step`` returns: labels, new centroids, inertia (or None),
-        moved (rows put into empty clusters).
-        """
-        c = self._centred(centroids)
-        k = len(c)
-        state = self._state
-        self._state = None
-        if state is None or state["centroids"] is not centroids:
-            labels, upper, lower, sums = self._full(c)
-            age = 0
-        else:
-            labels, upper, lower = state["labels"], state["upper"], state["lower"]
-            sums = state["sums"]
-            age = state["age"] + 1
-            between = np.sqrt(((c[:, None, :] - c[None, :, :]) ** 2).sum(axis=2))
-            np.fill_diagonal(between, np.inf)
-            half = 0.5 * between.min(axis=1) if k > 1 else np.full(1, np.inf)
-            # room = max(half of own centroid's gap, lower) - upper: > margin means settled
-            room = np.maximum(np.take(half, labels, mode="clip"), lower)  # labels are valid
-            room -= upper
-            margin = self._margin(c)
-            check = np.flatnonzero(room <= margin)
-            if len(check):  # tighten the upper bound: the distance to its own centroid
-                diff = self.Xa[check, :-1] - c[labels[check]]
+    def _bounded(self, state, c):
+        """Check only the rows whose bounds fail, a chunk at a time (on threads): labels and
+        bounds change in place, the sums and members by the points that changed cluster."""
+        data, k = self.data, len(c)
+        labels, upper, lower = state["labels"], state["upper"], state["lower"]
+        half, margin, c_aug = half_gaps(c), self._margin(c), augment(c, data.dtype)
+        piece = data.block_rows or rows_per_block(k)
+        positive = None if data.weights is None else data.weights > 0
+
+        def work(a, b):
+            lab, up = labels[a:b], upper[a:b]  # views: written in place
+            room = np.maximum(half[lab], lower[a:b]) - up  # > margin: settled
+            failing = np.flatnonzero(room <= margin)
+            sums, members = np.zeros((k, c.shape[1] + 1)), np.zeros(k, dtype=np.intp)
+            computed, checked = 0, []
+            for i in range(0, len(failing), piece):  # a block of rows at a time
+                check = failing[i : i + piece]
+                # Tighten the upper bound: the distance to its own centroid.
+                diff = data.Xa[a + check, :-1] - c[lab[check]]
                 tight = np.sqrt(np.einsum("ij,ij->i", diff, diff))
-                room[check] += upper[check] - tight
-                upper[check] = tight
-                check = check[room[check] <= margin]
-            self.computed.append(len(check))
-            self.checked = check
-            if len(check):
-                old = labels[check]
-                new, upper[check], lower[check] = self._two_nearest(self.Xa[check], c)
-                changed = new != old
-                if changed.any():
-                    rows, before, after = check[changed], old[changed], new[changed]
-                    labels = labels.copy()  # the labels returned last time stay as they were
-                    labels[rows] = after
-                    xa = self.Xa[rows]
-                    if self.weights is not None:
-                        xa = xa * self.weights[rows, None]
-                    sums = sums - cluster_sums(xa, before, k) + cluster_sums(xa, after, k)
-            if age % RESUM_EVERY == 0:
-                sums = self._sums(labels, k)
-        counts = sums[:, -1]
-        if (counts <= 0).any():  # an empty cluster: the Lloyd step's own rule, then afresh
-            return super().step(centroids, with_inertia)
-        new_c = (sums[:, :-1] / counts[:, None]).astype(self.dtype)
+                still = room[check] + up[check] - tight <= margin
+                up[check] = tight
+                check = check[still]
+                if not len(check):
+                    continue
+                old = lab[check]
+                new, up[check], lower[a + check] = two_nearest(data.Xa[a + check], c_aug, piece)
+                lab[check] = new
+                computed += len(check)
+                checked.append(a + check)
+                rows, before, after = a + check[new != old], old[new != old], new[new != old]
+                if len(rows):
+                    xa = self._weighted(rows)
+                    sums += cluster_sums(xa, after, k) - cluster_sums(xa, before, k)
+                    keep = slice(None) if positive is None else positive[rows]
+                    members += (np.bincount(after[keep], minlength=k)
+                                - np.bincount(before[keep], minlength=k))
+            return sums, members, computed, checked
+
+        parts = data.map(work)  # results in chunk order: the same sums for any threads
+        before = state["sums"][:, -1].copy()
+        state["sums"] = state["sums"] + np.sum([p[0] for p in parts], axis=0)
+        state["members"] = state["members"] + np.sum([p[1] for p in parts], axis=0)
+        state["age"] += 1
+        self.computed.append(sum(p[2] for p in parts))
+        if self.record_checked:
+            rows = [r for p in parts for r in p[3]]
+            self.checked = np.concatenate(rows) if rows else np.zeros(0, dtype=np.intp)
+        # Incremental sums drift; a cluster that lost over half its weight would keep the
+        # drift of what left it in a smaller sum: then, and every RESUM_EVERY steps, re-sum.
+        if state["age"] % RESUM_EVERY == 0 or (state["sums"][:, -1] < 0.5 * before).any():
+            state["sums"] = self._sums(labels, k)
+
+    def step(self, with_inertia: bool = True) -> Pass:
+        c, data = self.c, self.data
+        state, self.state = self.state, None
+        self.full = state is None  # this step computes every distance
+        if self.full:
+            state = self._full(c)
+        else:
+            self._bounded(state, c)
+        if (state["members"] == 0).any():  # an empty cluster: Lloyd's step, then afresh
+            self.lloyd.start_centred(c)
+            result = self.lloyd.step(with_inertia)
+            self.c = self.lloyd.c
+            self.computed[-1] = len(data)
+            return result
+        labels, upper, lower, sums = state["labels"], state["upper"], state["lower"], state["sums"]
+        new_c = (sums[:, :-1] / sums[:, -1:]).astype(data.dtype)
         moved_by = np.sqrt(((new_c.astype(np.float64) - c) ** 2).sum(axis=1))
-        upper += np.take(moved_by, labels, mode="clip")  # in place: this state owns them
         # No other centroid came nearer than the largest move of another centroid: the
         # largest of all, except for the points of that centroid (then the second largest).
         order = np.argsort(moved_by)
-        lower -= moved_by[order[-1]]
-        if k > 1:
-            lower[labels == order[-1]] += moved_by[order[-1]] - moved_by[order[-2]]
-        new_centroids = new_c + self.shift
-        self._last = (new_centroids, new_c)
-        score = self.inertia(centroids, labels) if with_inertia else None
-        self._state = dict(
-            centroids=new_centroids, labels=labels, upper=upper, lower=lower, sums=sums, age=age
-        )
-        return labels, new_centroids, score, np.empty((0, 2), dtype=np.intp)
+        top = order[-1]
+        other = moved_by[order[-2]] if len(c) > 1 else 0.0
+
+        def move(a, b):  # the bounds follow the centroids, a chunk at a time
+            lab = labels[a:b]
+            upper[a:b] += moved_by[lab]
+            lower[a:b] -= np.where(lab == top, other, moved_by[top])
+
+        data.map(move)
+        score = None
+        if with_inertia:
+            score = sum_sq_distances(data.Xa[:, :-1], c, labels, data.weights,
+                                     n_threads=data.n_threads)
+        self.c, self.state = new_c, state
+        return Pass(labels.copy(), new_c + data.shift, score, NO_MOVES)
 
 
-class Auto(Hamerly):
-    """Lloyd passes while many points change cluster, the bounds once few do, and back to
-    Lloyd passes for good if the bounds stop paying.
+class Auto:
+    """Lloyd passes while many points change cluster, Hamerly's bounds once few do, and back
+    to Lloyd passes for good if the bounds stop paying.
 
-    A Lloyd pass costs the same whatever moves; the bounded step costs a few passes over
-    the per-row state plus the distances of the rows it must check, so it pays once those
-    are few. The rule (measured in notebook 11): switch to bounds once fewer than
-    ``SWITCH_BELOW`` of the rows changed cluster in a step; switch back for the rest of
-    the start once ``BACK_AFTER`` bounded steps in a row had to check more than
-    ``BACK_ABOVE`` of the rows (data without clusters, where many points stay near a
+    A Lloyd pass costs the same whatever moves; a bounded step costs a few passes over the
+    per-row state plus the distances of the rows it must check, so it pays once those are
+    few. The rule (measured in notebook 11): switch to bounds once fewer than
+    ``switch_below`` of the rows changed cluster in a step; switch back for the rest of
+    the run once ``back_after`` bounded steps in a row had to check more than
+    ``back_above`` of the rows (data without clusters, where many points stay near a
     boundary; on clustered data the share can pass it for a step or two, then falls).
-    With fewer than ``BOUNDS_FROM_ROWS`` rows a Lloyd pass is cheap and bounds do not pay
-    (the digits, 1,797 rows, in the benchmark): Lloyd passes only. A new start begins with
+    With fewer than ``bounds_from_rows`` rows a Lloyd pass is cheap and bounds do not pay
+    (the digits, 1,797 rows, in the benchmark): Lloyd passes only. ``start`` begins with
     Lloyd passes again.
+
+    Parameters
+    ----------
+    X, sample_weight, n_threads, chunk_rows, block_rows : as ``engine.Lloyd``
+    switch_below, back_above : float, shares of the rows
+    back_after, bounds_from_rows : int
     """
 
-    def __init__(self, X, **kwargs):
-        super().__init__(X, **kwargs)
-        self._previous = None  # (centroids returned, their labels) of the last Lloyd pass
-        self._lloyd_for_good = None  # the centroids returned when the bounds gave up
-        self._expensive = 0  # bounded steps in a row that checked more than BACK_ABOVE
+    def __init__(self, X, *, sample_weight=None, n_threads=None, chunk_rows=None,
+                 block_rows=None, switch_below=0.1, back_above=0.2, back_after=3,
+                 bounds_from_rows=10_000):
+        data = prepared(X, sample_weight, n_threads=n_threads, chunk_rows=chunk_rows,
+                        block_rows=block_rows)
+        self.lloyd, self.bounded = Lloyd(data), Hamerly(data)
+        self.switch_below, self.back_above = switch_below, back_above
+        self.back_after, self.bounds_from_rows = back_after, bounds_from_rows
+        self.computed = []  # rows whose distances each step computed
+        self.mode, self.previous, self.expensive = "lloyd", None, 0
 
-    def step(self, centroids, with_inertia=True):
-        if self._state is not None and self._state["centroids"] is centroids:
-            result = super().step(centroids, with_inertia)
-            expensive = self.computed[-1] > BACK_ABOVE * len(self.Xa)
-            self._expensive = self._expensive + 1 if expensive else 0
-            if self._expensive >= BACK_AFTER:  # the bounds do not pay here
-                self._state, self._expensive = None, 0
-                self._lloyd_for_good = result[1]
-            return result
-        giving_up = self._lloyd_for_good is centroids
-        previous = self._previous
-        labels, new_centroids, score, moved = Lloyd.step(self, centroids, with_inertia)
-        self.computed.append(len(labels))
-        self._previous = (new_centroids, labels)
-        if giving_up:
-            self._lloyd_for_good = new_centroids
-            return labels, new_centroids, score, moved
-        few_rows = len(labels) < BOUNDS_FROM_ROWS
-        if previous is not None and previous[0] is centroids and not len(moved) and not few_rows:
-            changed = np.count_nonzero(labels != previous[1]) / len(labels)
-            if changed < SWITCH_BELOW:  # few change now: bounds from the next step on
-                self._previous = None
-                self._start_bounds(new_centroids)
-        return labels, new_centroids, score, moved
+    def start(self, centroids) -> None:
+        self.lloyd.start(centroids)
+        self.mode, self.previous, self.expensive = "lloyd", None, 0
 
-    def _start_bounds(self, new_centroids):
-        """Bounds for ``new_centroids`` from one full pass: the next step (given
-        ``new_centroids``) is then a bounded one, with nothing left to compute."""
-        labels, upper, lower, sums = self._full(self._centred(new_centroids))
-        extra = self.computed.pop()
-        self.computed[-1] += extra  # this step made two full passes
-        self._state = dict(
-            centroids=new_centroids, labels=labels, upper=upper, lower=lower, sums=sums, age=1
-        )
+    def step(self, with_inertia: bool = True) -> Pass:
+        n = len(self.lloyd.data)
+        if self.mode == "bounds":
+            result = self.bounded.step(with_inertia)
+            rows = self.bounded.computed[-1]
+            if not self.bounded.full:  # (its first step computes every row, as a Lloyd pass)
+                self.expensive = self.expensive + 1 if rows > self.back_above * n else 0
+            if self.expensive >= self.back_after:  # the bounds do not pay here
+                self.lloyd.start_centred(self.bounded.c)
+                self.mode = "lloyd for good"
+        else:
+            result = self.lloyd.step(with_inertia)
+            rows = n
+            previous, self.previous = self.previous, result.labels
+            if (self.mode == "lloyd" and previous is not None and not len(result.moved)
+                    and n >= self.bounds_from_rows):
+                changed = np.count_nonzero(result.labels != previous) / n
+                if changed < self.switch_below:  # few change now: bounds from the next step
+                    self.bounded.start_centred(self.lloyd.c)
+                    self.mode = "bounds"
+        self.computed.append(rows)
+        return result

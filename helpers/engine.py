@@ -1,10 +1,31 @@
-"""The fast engine under ``helpers/kmeans.py``: one Lloyd pass over X, in blocks, on threads.
+"""The engines: what runs one iteration of the loop in ``helpers/kmeans.py``.
 
-``helpers/kmeans.py`` is the algorithm. Once per iteration its loop makes one call here,
-``Lloyd.step``, which does the assignment and the update together in one pass over X and
-gives back the labels and the new centroids: the same answer as ``assign`` then ``update``
-(tests check it), only faster and in bounded memory. Notebook 11 (making it fast) builds
-each piece and measures it:
+An **engine** is any object with two methods (``Engine`` below spells them out):
+
+- ``start(centroids)``: begin a run at these centroids;
+- ``step(with_inertia=True) -> Pass``: one iteration from the current centroids: the
+  labels (nearest centroid of every point), the new centroids (the clusters' means), the
+  inertia of (centroids, labels) and the points moved into empty clusters. The engine then
+  holds the new centroids, and the next ``step`` starts from them.
+
+Its state is its own, held explicitly: nothing is recognised by identity, and a caller who
+wants to start again calls ``start``. The plainest engine, ``helpers.kmeans.Plain``, is
+literally ``update(X, assign(X, c), c)``, the loop you wrote in notebook 01; ``lloyd_steps``
+runs it unless told otherwise. The others give the same answer faster:
+
+============  ==================================================================  ======
+engine        how                                                                 where
+============  ==================================================================  ======
+``Lloyd``     the assignment and the update in one pass over X, in blocks of      here
+              rows, on threads (notebook 11, sections 2-8)
+``Hamerly``   Lloyd's step, skipping the distances that the triangle inequality   bounds
+              rules out (notebook 11, section 10)
+``Auto``      ``Lloyd`` while many points change cluster, ``Hamerly`` once few    bounds
+              do, back to ``Lloyd`` if the bounds stop paying
+============  ==================================================================  ======
+
+A new engine (Elkan's bounds, say) is one class with these two methods; ``kmeans`` takes
+the class as its ``algorithm``. How the fast pass is built (notebook 11):
 
 ====================================  ==============================================
 notebook 11, section                  here
@@ -13,249 +34,55 @@ notebook 11, section                  here
                                       ``||c||^2 - 2 x.c``, all pairs in one product
 3. blocks of rows                     ``nearest_in_chunk``: one (rows, k) buffer, reused
 4. the update without a loop          ``cluster_sums``: bincount or a sparse product
-5. float32                            every array keeps X's dtype
-6. threads                            ``map_chunks``: a chunk of rows per thread
-7. prepare once                       ``Lloyd(X)``: ``[x - mean, 1]`` made once per fit
+5. float32                            X keeps its dtype; sums are added in float64
+6. threads                            ``helpers/threads.py``: a chunk of rows per thread
+7. prepare once                       ``Prepared``: ``[x - shift, 1]`` made once per fit
 8. where the rest of the time goes    ``fused_pass``: labels, sums and counts per chunk
-empty clusters (notebook 01)          ``farthest_first`` and ``fill_empty``
+empty clusters (notebook 01)          ``relocate`` and ``fill_empty``
 10. skip what cannot change           ``helpers/bounds.py``: ``Hamerly``, ``Auto``
 ====================================  ==============================================
 
-Sizes and threads are arguments (``n_threads``, ``chunk_rows``, ``block_rows``); their
-defaults come from the constants below and from ``default_threads``. Inner functions
-assume checked input: the checks happen once, in ``helpers/kmeans.py``.
+Sizes and threads are arguments (``n_threads``, ``chunk_rows``, ``block_rows``); chunks
+depend on the data's shape only, so any thread count gives bit-identical answers. Inner
+functions assume checked input in safe units: the checks and the rescaling happen once, in
+``helpers/kmeans.py`` (``helpers/validation.py``, ``helpers/numerics.py``).
 """
 
 from __future__ import annotations
 
-import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
+from helpers.numerics import centring_shift
+from helpers.threads import default_threads, map_chunks, rows_per_chunk
+
 BLOCK_FLOATS = 2**18  # numbers in one distance block: 2 MiB in float64, fits in cache
-CHUNK_FLOATS = 2**20  # numbers in one thread's chunk of X: 8 MiB in float64
-MIN_ROWS = 4096  # below this many rows per chunk, a thread costs more than it saves
-THREADS_VARIABLE = "KMEANS_THREADS"  # environment variable: how many threads to use
+NO_MOVES = np.empty((0, 2), dtype=np.intp)
 
 
-# --------------------------------------------------------------------------- threads
-def default_threads() -> int:
-    """Threads to use: ``$KMEANS_THREADS`` if set, else the cores this process may run on."""
-    value = os.environ.get(THREADS_VARIABLE)
-    if value is not None:
-        if not value.strip().isdecimal() or int(value) < 1:
-            raise ValueError(f"{THREADS_VARIABLE} must be an integer >= 1, got {value!r}")
-        return int(value)
-    try:
-        return len(os.sched_getaffinity(0))  # respects taskset, cgroups' cpusets
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+class Pass(NamedTuple):
+    """What one engine step gives back."""
+
+    labels: np.ndarray  # (n,), nearest centroid of every point (ties: the lowest index)
+    new_centroids: np.ndarray  # (k, d), the clusters' means after the update
+    inertia: float | None  # of (centroids, labels); None unless asked for
+    moved: np.ndarray  # (m, 2): [row, cluster] of each point moved into an empty cluster
 
 
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
+class Engine(Protocol):
+    """The interface ``lloyd_steps`` runs on; see the module's docstring."""
 
+    def start(self, centroids: np.ndarray) -> None:
+        """Begin a run at ``centroids``, shape (k, n_features)."""
 
-def _helpers_pool(n: int) -> ThreadPoolExecutor:
-    """A shared pool with at least ``n`` threads (made, or made larger, on first need)."""
-    global _pool
-    with _pool_lock:
-        if _pool is None or _pool._max_workers < n:
-            _pool = ThreadPoolExecutor(n, thread_name_prefix="kmeans")
-        return _pool
-
-
-_blas_lock = threading.Lock()
-_blas_users = 0
-_blas_limiter = None
-_blas_controller = None
-
-
-def _threadpool_controller():
-    """threadpoolctl's view of the BLAS libraries loaded (made once), or False without it."""
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:  # it comes with scikit-learn; without it, BLAS is left alone
-        return False
-    return ThreadpoolController()
-
-
-def _free_blas_setting():
-    """threadpoolctl lets only one thread at a time change OpenBLAS's thread count (the
-    first to try, until its ``with`` block ends); our limit is entered and left by
-    different threads, so it frees that right before each change and after it."""
-    try:
-        from threadpoolctl import OpenBLASController
-    except ImportError:
-        return
-    if hasattr(OpenBLASController, "clear_controlling_thread"):
-        OpenBLASController.clear_controlling_thread(force=True)
-
-
-@contextmanager
-def blas_on_one_thread():
-    """Hold BLAS to one thread while our own threads run (else they fight for the cores).
-
-    BLAS's thread count is one setting for the whole process, so concurrent fits share
-    one limit: the first to enter sets it, the last to leave restores what was there, also
-    when Ctrl-C arrives while the limit is being set (the counts are noted first).
-    """
-    global _blas_users, _blas_limiter, _blas_controller
-    entered, noted = False, None
-    try:
-        with _blas_lock:
-            if _blas_users == 0:
-                if _blas_controller is None:
-                    _blas_controller = _threadpool_controller()
-                if _blas_controller is not False:
-                    libraries = _blas_controller.select(user_api="blas").lib_controllers
-                    noted = [(lib, lib.num_threads) for lib in libraries]
-                    _free_blas_setting()
-                    _blas_limiter = _blas_controller.limit(limits=1, user_api="blas")
-            _blas_users += 1
-            entered = True
-        yield
-    finally:
-        with _blas_lock:
-            _blas_users -= 1 if entered else 0
-            if _blas_users == 0 and _blas_limiter is not None:
-                _free_blas_setting()
-                _blas_limiter.restore_original_limits()
-                _free_blas_setting()
-                _blas_limiter = None
-            elif _blas_users == 0 and noted is not None:  # interrupted inside limit()
-                _free_blas_setting()
-                for library, threads in noted:
-                    library.set_num_threads(threads)
-                _free_blas_setting()
-
-
-def map_chunks(fn, n: int, rows: int, n_threads: int | None = None) -> list:
-    """``[fn(start, stop) for each chunk of rows]``, the chunks shared out over threads.
-
-    The calling thread works too: it and ``n_threads - 1`` pool threads each take the
-    next chunk not yet taken until none is left. NumPy's matrix product, argmin and
-    bincount release Python's GIL, so the chunks really run at the same time.
-    """
-    starts = range(0, n, rows)
-    threads = min(n_threads or default_threads(), len(starts))
-    if threads <= 1:
-        return [fn(s, min(s + rows, n)) for s in starts]
-    results = [None] * len(starts)
-    todo = iter(range(len(starts)))
-    lock = threading.Lock()
-    stop = threading.Event()  # set when the caller fails or is interrupted (Ctrl-C)
-
-    def worker():
-        while not stop.is_set():
-            with lock:
-                i = next(todo, None)
-            if i is None:
-                return
-            results[i] = fn(starts[i], min(starts[i] + rows, n))
-
-    pool = _helpers_pool(threads - 1)
-    with blas_on_one_thread():
-        helpers = [pool.submit(worker) for _ in range(threads - 1)]
-        try:
-            worker()
-        finally:
-            stop.set()  # on an error here, the helpers finish their chunk and stop
-            for future in helpers:
-                future.exception()  # wait: no thread works on after this call returns
-        for future in helpers:
-            future.result()  # re-raises a helper's error here
-    return results
-
-
-def rows_per_chunk(d: int, n: int, n_threads: int) -> int:
-    """Rows per thread task: about CHUNK_FLOATS numbers of X, but small enough that the n
-    rows give every thread a chunk (and never under MIN_ROWS)."""
-    return max(MIN_ROWS, min(CHUNK_FLOATS // (d + 1), -(-n // n_threads)))
+    def step(self, with_inertia: bool = True) -> Pass:
+        """One iteration from the current centroids; then hold the new ones."""
 
 
 def rows_per_block(k: int) -> int:
     """Rows per distance block: a (rows, k) distance matrix of about BLOCK_FLOATS numbers."""
     return max(256, BLOCK_FLOATS // max(1, k))
-
-
-# --------------------------------------------------------------------------- magnitudes
-def column_range(X: np.ndarray, width: int = 1024):
-    """The smallest and the largest value of every column of X: two arrays (n_features,).
-
-    ``X.min(axis=0)`` walks a tall, narrow array row by row, a few numbers at a time. Here
-    X is viewed as a wide array instead, ``m`` consecutive rows side by side (a reshape of
-    the same memory, no copy), whose columns NumPy reduces many numbers at a time; the
-    ``m`` results per feature then reduce to one. The same values, faster for a few
-    features (measured on 1,000,000 rows: 30 ms against 109 ms for 16 features, 5 ms
-    against 108 ms for 2), and with no temporary array.
-    """
-    n, d = X.shape
-    m = max(1, width // d)  # rows side by side
-    bulk = n - n % m
-    if d > 16 or bulk == 0 or not X.flags.c_contiguous:  # (a reshape would copy)
-        return X.min(axis=0), X.max(axis=0)
-    wide = X[:bulk].reshape(bulk // m, m * d)
-    low = wide.min(axis=0).reshape(m, d).min(axis=0)
-    high = wide.max(axis=0).reshape(m, d).max(axis=0)
-    if bulk < n:
-        low = np.minimum(low, X[bulk:].min(axis=0))
-        high = np.maximum(high, X[bulk:].max(axis=0))
-    return low, high
-
-
-def safe_scale(X: np.ndarray, *others) -> float:
-    """A power of two to divide X (and ``others``: centroids, a start) by, or 1.0.
-
-    1.0 unless the numbers are so large that squares and sums of squares would overflow
-    X's float type, or the differences between points so small that their squares would
-    underflow (float64: beyond about 1e149, below about 1e-149). Dividing by a power of two
-    is exact, and so is every product and sum after it up to the same power of two: the
-    run on ``X / scale`` gives the labels of X, without infinities or lost ties."""
-    low, high = column_range(X)  # no |X| temporary
-    spread = 2 * float((0.5 * high - 0.5 * low).max())  # halves: no overflow near the top
-    top = max([float(high.max()), -float(low.min())] + [float(np.abs(a).max()) for a in others])
-    info = np.finfo(X.dtype)
-    small, large = 2.0 ** (info.minexp // 2 + 16), 2.0 ** (info.maxexp // 2 - 16)
-    if top > large:
-        size = top  # squares would overflow
-    elif 0 < spread < small and top <= large * spread:
-        size = spread  # squared differences would underflow (and top stays in range)
-    elif 0 < top < small:
-        size = top
-    else:
-        return 1.0  # (so that safe_scale(X / scale, ...) is 1.0: no second rescaling)
-    return float(np.ldexp(1.0, np.frexp(size)[1] - 1))  # size / scale lies in [1, 2)
-
-
-def round_shift(mean, low, high) -> np.ndarray:
-    """Where to centre data before the identity: the mean of each feature, rounded to a
-    multiple of a power of two near 2**-20 of the feature's range (the low end itself for
-    a constant feature).
-
-    Near enough to the mean for accuracy far from the origin, and round enough that, for
-    data on a grid (integers, say), ``x - shift`` is exact: then distances that are equal
-    stay equal, and ties go to the lowest index as the plain argmin of exact distances.
-    That holds in float64; float32's 24 bits cannot hold the products of such numbers
-    exactly, and exact ties there are broken by rounding (as by any float32 identity).
-    """
-    mean, low, high = (np.asarray(a, dtype=np.float64) for a in (mean, low, high))
-    spread = high - low
-    step = np.ldexp(1.0, np.frexp(spread)[1] - 21)
-    return np.where(spread > 0, np.round(mean / step) * step, low)
-
-
-def centring_shift(X: np.ndarray) -> np.ndarray:
-    """``round_shift`` of the rows of X, in X's dtype, shape (n_features,).
-
-    The mean is summed in float64 by ``einsum``, which adds the columns without a
-    temporary, faster than ``X.mean(axis=0)`` on a tall array (measured on 1,000,000 x 16:
-    15 ms against 48 ms)."""
-    mean = np.einsum("ij->j", X, dtype=np.float64) / len(X)
-    return round_shift(mean, *column_range(X)).astype(X.dtype)
 
 
 # --------------------------------------------------------------------------- the identity
@@ -294,7 +121,7 @@ def nearest_in_chunk(xa, c_aug, with_dist: bool, block_rows: int | None = None):
     n, k = len(xa), len(c_aug)
     labels = np.empty(n, dtype=np.intp)
     sq = np.empty(n, dtype=xa.dtype) if with_dist else None
-    rows = min(n, block_rows or rows_per_block(k))
+    rows = min(max(n, 1), block_rows or rows_per_block(k))
     buffer = np.empty((rows, k), dtype=xa.dtype)
     c_aug_t = c_aug.T
     for i in range(0, n, rows):
@@ -320,7 +147,7 @@ def nearest_centroid(X, centroids, shift=None, *, n_threads=None, chunk_rows=Non
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
+    X : ndarray of shape (n_samples, n_features), in safe units
     centroids : ndarray of shape (k, n_features)
     shift : ndarray of shape (n_features,), optional
 
@@ -332,7 +159,6 @@ def nearest_centroid(X, centroids, shift=None, *, n_threads=None, chunk_rows=Non
     n, d = X.shape
     shift = centring_shift(X) if shift is None else shift
     c_aug = augment(centroids - shift, X.dtype)
-    threads = n_threads or default_threads()
     labels = np.empty(n, dtype=np.intp)
     sq_dist = np.empty(n, dtype=X.dtype)
 
@@ -340,7 +166,7 @@ def nearest_centroid(X, centroids, shift=None, *, n_threads=None, chunk_rows=Non
         xa = centred_with_ones(X[start:stop], shift)
         labels[start:stop], sq_dist[start:stop] = nearest_in_chunk(xa, c_aug, True, block_rows)
 
-    map_chunks(work, n, chunk_rows or rows_per_chunk(d, n, threads), threads)
+    map_chunks(work, n, chunk_rows or rows_per_chunk(d, n), n_threads)
     return labels, sq_dist
 
 
@@ -359,9 +185,24 @@ def sq_dist_to(X: np.ndarray, point: np.ndarray, *, n_threads=None) -> np.ndarra
     return out
 
 
+def sum_sq_distances(X, centroids, labels, weights=None, *, n_threads=None) -> float:
+    """The inertia: ``sum_i w_i ||x_i - c_{labels_i}||^2``, from the differences themselves
+    (exact to rounding anywhere), a chunk of rows at a time (no copy of X)."""
+    n, d = X.shape
+
+    def work(start, stop):
+        diff = X[start:stop] - centroids[labels[start:stop]]
+        if weights is None:
+            return float(np.einsum("ij,ij->", diff, diff, dtype=np.float64))
+        return float(weights[start:stop] @ np.einsum("ij,ij->i", diff, diff, dtype=np.float64))
+
+    return float(sum(map_chunks(work, n, rows_per_chunk(d, n), n_threads)))
+
+
 # --------------------------------------------------------------------------- the update
 def cluster_sums(xb: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    """Sum of the rows of ``xb`` in each cluster, shape (k, n_features), in float64.
+    """Sum of the rows of ``xb`` in each cluster, shape (k, n_features), added in float64
+    (also for float32 rows).
 
     Measured (notebook 11, section 4): one weighted ``bincount`` per feature is faster up
     to about 4 features; beyond that, a product with the sparse (k, rows) one-hot matrix of
@@ -372,8 +213,8 @@ def cluster_sums(xb: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
         return np.stack([np.bincount(labels, weights=xb[:, j], minlength=k) for j in range(d)], 1)
     import scipy.sparse as sp
 
-    onehot = sp.csr_matrix((np.ones(rows, xb.dtype), labels, np.arange(rows + 1)), shape=(rows, k))
-    return np.asarray(onehot.T @ xb, dtype=np.float64)
+    onehot = sp.csr_matrix((np.ones(rows), labels, np.arange(rows + 1)), shape=(rows, k))
+    return np.asarray(onehot.T @ xb.astype(np.float64, copy=False))  # float64 sums
 
 
 def farthest_first(sq_dist: np.ndarray, m: int) -> np.ndarray:
@@ -385,36 +226,41 @@ def farthest_first(sq_dist: np.ndarray, m: int) -> np.ndarray:
     return candidates[np.lexsort((candidates, -sq_dist[candidates]))]
 
 
-def fill_empty(empty, points, point_labels, sums, counts, point_weights=None) -> list:
+def fill_empty(empty, points, point_labels, sums, counts, members=None, point_weights=None):
     """Move the first usable candidate point into each empty cluster (in place); return
     the ``(candidate index, cluster)`` pairs moved.
 
     ``points`` (and their clusters ``point_labels``) come farthest from their centroid
-    first. A point that is the last one left in its cluster is skipped (moving it would
-    empty that cluster); that skips at most one point per cluster, so ``len(empty) + k``
+    first. A point may leave its cluster only if another point of positive weight stays
+    there: ``members`` counts those points per cluster, in integers, so the rule is exact
+    (it defaults to ``counts``, which are such integers without weights). Points of weight
+    0 never move. That skips at most one point per cluster, so ``len(empty) + k``
     candidates always suffice. (Rows are indexed as ``a[i, ...]`` so that ``points`` and
     ``sums`` may be arrays of any array-API library, see ``helpers.scale.array_api``.)
 
-    With ``point_weights`` (all positive), ``sums`` and ``counts`` are weighted: a point
-    moves with its weight, and "the last one left" means its cluster would keep no weight.
+    With ``point_weights``, ``sums`` and ``counts`` are weighted: a point moves with its
+    weight.
     """
+    members = counts if members is None else members
     far = iter(range(points.shape[0]))
     moved = []
     for cluster in empty:
-        if point_weights is None:
-            i = next((i for i in far if counts[point_labels[i]] > 1), None)
-            weight = 1
-        else:
-            i = next((i for i in far if counts[point_labels[i]] > point_weights[i]), None)
-            weight = None if i is None else point_weights[i]
+        usable = (
+            i for i in far
+            if members[point_labels[i]] > 1 and (point_weights is None or point_weights[i] > 0)
+        )
+        i = next(usable, None)
         if i is None:  # cannot happen with k <= n finite points; never a bare StopIteration
             raise RuntimeError("fill_empty: fewer candidate points than empty clusters")
-        old = int(point_labels[i])
+        old, weight = int(point_labels[i]), 1 if point_weights is None else point_weights[i]
         point = points[i, ...] if point_weights is None else weight * points[i, ...]
         sums[old, ...] -= point
         counts[old] -= weight
         sums[int(cluster), ...] = point
         counts[cluster] = weight
+        if members is not counts:
+            members[old] -= 1
+            members[cluster] = 1
         moved.append((i, int(cluster)))
     return moved
 
@@ -441,7 +287,6 @@ def fused_pass(
     inertia : float (from the identity, weighted), or None unless ``with_inertia``
     """
     n, k = Xa.shape[0], centroids.shape[0]
-    threads = n_threads or default_threads()
     labels = np.empty(n, dtype=np.intp)
     c_aug = augment(centroids, Xa.dtype)
 
@@ -457,110 +302,124 @@ def fused_pass(
         # Summing the whole chunk, its column of ones too, gives the counts for free.
         return cluster_sums(xa, lb, k), total
 
-    rows = chunk_rows or rows_per_chunk(Xa.shape[1] - 1, n, threads)
-    parts = map_chunks(work, n, rows, threads)
+    rows = chunk_rows or rows_per_chunk(Xa.shape[1] - 1, n)
+    parts = map_chunks(work, n, rows, n_threads)  # in chunk order: a fixed order of sums
     sums = np.sum([p[0] for p in parts], axis=0)
     counts = sums[:, -1].astype(np.intp) if weights is None else sums[:, -1].copy()
     inertia = sum(p[1] for p in parts) if with_inertia else None
     return labels, sums[:, :-1], counts, inertia
 
 
-class Lloyd:
-    """X prepared once for a whole fit (notebook 11, section 7), then one call per iteration.
+class Prepared:
+    """X made ready once for a whole fit (notebook 11, section 7), shared by its engines.
 
     Holds ``[x - shift, 1]`` for every row, with ``shift`` near the mean
-    (``centring_shift``): one copy of X, as scikit-learn also makes. It works in those
-    centred coordinates; what it returns is in X's own coordinates.
+    (``centring_shift``): one copy of X, as scikit-learn also makes. Engines work in these
+    centred coordinates and return centroids in X's own.
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features), float32 or float64, checked
-    sample_weight : ndarray of shape (n_samples,), optional, checked (finite, >= 0): means,
-        counts and inertia become weighted; an empty cluster (no weight) takes the farthest
-        point of positive weight
-    n_threads, chunk_rows, block_rows : int, optional; defaults from this module
+    X : ndarray of shape (n_samples, n_features), float32 or float64, checked, safe units
+    sample_weight : ndarray of shape (n_samples,), optional, checked and relative
+        (``numerics.relative_weights``)
+    n_threads, chunk_rows, block_rows : int, optional; defaults from this module and
+        ``helpers/threads.py``
     """
 
-    def __init__(self, X, *, sample_weight=None, n_threads=None, chunk_rows=None,
+    def __init__(self, X, sample_weight=None, *, n_threads=None, chunk_rows=None,
                  block_rows=None):
+        n, d = X.shape
         self.shift = centring_shift(X)
         self.Xa = centred_with_ones(X, self.shift)
         self.weights = sample_weight
         self.dtype = X.dtype
-        self.sizes = dict(n_threads=n_threads or default_threads(), block_rows=block_rows)
-        self.sizes["chunk_rows"] = chunk_rows
-        self._last = (None, None)  # (centroids returned, the same centred): see _centred
+        self.n_threads = default_threads(n_threads)
+        self.chunk_rows = chunk_rows or rows_per_chunk(d, n)
+        self.block_rows = block_rows
 
-    def _centred(self, centroids):
-        """``centroids - shift``; for the centroids the last step returned, the exact
-        centred values it computed, so no digits are lost on the way back and forth."""
-        given, centred = self._last
-        if centroids is given:
-            return centred
-        return (centroids - self.shift).astype(self.dtype)
+    def __len__(self) -> int:
+        return len(self.Xa)
 
-    def step(self, centroids, with_inertia=True):
-        """One Lloyd iteration: ``update(X, assign(X, centroids), centroids)``, fused.
+    def centred(self, centroids) -> np.ndarray:
+        """``centroids - shift``, in X's dtype."""
+        return (np.asarray(centroids) - self.shift).astype(self.dtype)
 
-        Returns
-        -------
-        labels : ndarray of shape (n_samples,), nearest centroid of every row
-        new_centroids : ndarray of shape (k, n_features), means of the clusters; an empty
-            cluster takes the point farthest from its own centroid
-        inertia : float of ``(centroids, labels)``, or None unless ``with_inertia``
-        moved : ndarray of shape (m, 2), ``[row, cluster]`` of each point moved into an
-            empty cluster (m = 0 almost always)
-        """
-        c = self._centred(centroids)
+    def map(self, work) -> list:
+        """``work(start, stop)`` for every chunk of rows, on threads, results in order."""
+        return map_chunks(work, len(self.Xa), self.chunk_rows, self.n_threads)
+
+    def members(self, labels, k: int) -> np.ndarray:
+        """Points of positive weight in each cluster, as integers, shape (k,)."""
         w = self.weights
+
+        def work(a, b):
+            return np.bincount(labels[a:b] if w is None else labels[a:b][w[a:b] > 0], minlength=k)
+
+        return np.sum(self.map(work), axis=0)
+
+
+def prepared(X, sample_weight=None, **sizes) -> Prepared:
+    """``X`` itself if it is ``Prepared`` already (engines that share it), else prepared."""
+    return X if isinstance(X, Prepared) else Prepared(X, sample_weight, **sizes)
+
+
+def relocate(data: Prepared, c, labels, sums, counts, empty) -> np.ndarray:
+    """The empty clusters' rule (notebook 01): each takes the point farthest from its own
+    centroid, among those whose cluster keeps another point of positive weight. Changes
+    ``sums`` and ``counts`` in place; returns ``[row, cluster]`` per point moved."""
+    k, w = len(c), data.weights
+    distance = np.empty(len(data))
+
+    def work(start, stop):  # exact distances to the own centroid, a chunk at a time
+        diff = data.Xa[start:stop, :-1] - c[labels[start:stop]]
+        distance[start:stop] = np.einsum("ij,ij->i", diff, diff)
+
+    data.map(work)
+    if w is not None:
+        distance[w == 0] = -1.0  # a point of no weight never fills a cluster
+    far = farthest_first(distance, len(empty) + k)
+    pairs = fill_empty(empty, data.Xa[far, :-1], labels[far], sums, counts,
+                       data.members(labels, k), None if w is None else w[far])
+    return np.array([(far[i], cluster) for i, cluster in pairs], dtype=np.intp)
+
+
+class Lloyd:
+    """Lloyd's iteration as one fused pass over the prepared X, in chunks, on threads:
+    ``update(X, assign(X, c), c)`` (tests check it), faster and in bounded memory.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), checked and in safe units, or a
+        ``Prepared`` to share with other engines
+    sample_weight : ndarray of shape (n_samples,), optional, checked and relative: means,
+        counts and inertia become weighted; an empty cluster (no weight) takes the
+        farthest point of positive weight
+    n_threads, chunk_rows, block_rows : int, optional
+    """
+
+    def __init__(self, X, *, sample_weight=None, n_threads=None, chunk_rows=None,
+                 block_rows=None):
+        self.data = prepared(X, sample_weight, n_threads=n_threads, chunk_rows=chunk_rows,
+                             block_rows=block_rows)
+        self.c = None  # the current centroids, centred (c - shift)
+        self.computed = []  # rows whose distances each step computed: all of them
+
+    def start(self, centroids) -> None:
+        self.c = self.data.centred(centroids)
+
+    def start_centred(self, c) -> None:
+        """Begin at centroids already centred (``c - shift``): another engine on the same
+        ``Prepared`` X hands over (``bounds.Auto``, an empty cluster in ``bounds.Hamerly``)."""
+        self.c = c
+
+    def step(self, with_inertia: bool = True) -> Pass:
+        data, c = self.data, self.c
         labels, sums, counts, score = fused_pass(
-            self.Xa, c, with_inertia=with_inertia, weights=w, **self.sizes
+            data.Xa, c, with_inertia=with_inertia, weights=data.weights,
+            n_threads=data.n_threads, chunk_rows=data.chunk_rows, block_rows=data.block_rows,
         )
-        empty = np.flatnonzero(counts == 0)
-        moved = np.empty((0, 2), dtype=np.intp)
-        if len(empty):  # rare: exact distances to their own centroid, farthest first
-            x = self.Xa[:, :-1]
-            diff = x - c[labels]
-            distance = np.einsum("ij,ij->i", diff, diff)
-            if w is not None:  # never a row of zero weight: it would bring 0/0
-                distance = np.where(w > 0, distance, -1.0)
-            far = farthest_first(distance, len(empty) + len(c))
-            pairs = fill_empty(empty, x[far], labels[far], sums, counts,
-                               None if w is None else w[far])
-            moved = np.array([(far[i], cluster) for i, cluster in pairs], dtype=np.intp)
-        new = (sums / counts[:, None]).astype(self.dtype)
-        new_centroids = new + self.shift
-        self._last = (new_centroids, new)
-        return labels, new_centroids, score, moved
-
-    def assign(self, centroids) -> np.ndarray:
-        """Nearest centroid of every row, shape (n_samples,)."""
-        c_aug = augment(self._centred(centroids), self.dtype)
-        labels = np.empty(len(self.Xa), dtype=np.intp)
-
-        def work(start, stop):
-            labels[start:stop] = nearest_in_chunk(
-                self.Xa[start:stop], c_aug, False, self.sizes["block_rows"]
-            )[0]
-
-        self._map(work)
-        return labels
-
-    def inertia(self, centroids, labels) -> float:
-        """Sum of squared distances of every row to its centroid (weighted, with weights),
-        from the differences themselves (exact to rounding), a chunk at a time."""
-        c = self._centred(centroids)
-
-        def work(start, stop):
-            diff = self.Xa[start:stop, :-1] - c[labels[start:stop]]
-            if self.weights is not None:
-                return float(self.weights[start:stop] @ np.einsum("ij,ij->i", diff, diff))
-            return float(np.einsum("ij,ij->", diff, diff, dtype=np.float64))
-
-        return float(sum(self._map(work)))
-
-    def _map(self, work):
-        n, d1 = self.Xa.shape
-        threads = self.sizes["n_threads"]
-        rows = self.sizes["chunk_rows"] or rows_per_chunk(d1 - 1, n, threads)
-        return map_chunks(work, n, rows, threads)
+        empty = np.flatnonzero(counts == 0)  # exact: sums of weights >= 0, or integers
+        moved = relocate(data, c, labels, sums, counts, empty) if len(empty) else NO_MOVES
+        self.c = (sums / counts[:, None]).astype(data.dtype)
+        self.computed.append(len(labels))
+        return Pass(labels, self.c + data.shift, score, moved)

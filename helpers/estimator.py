@@ -16,7 +16,6 @@ from sklearn.base import (
     ClusterMixin,
     TransformerMixin,
 )
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from helpers import engine
@@ -38,8 +37,13 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     max_iter : int, the most iterations per start
     tol : float, relative to the mean variance of the features (as ``helpers.kmeans``)
     algorithm : {"auto", "lloyd", "hamerly"}, as ``helpers.kmeans``: every one gives Lloyd's
-        labels; "hamerly" skips distances by bounds, "auto" switches to it once few change
-    random_state : None, int or numpy RandomState: where every random choice comes from
+        labels (but for points within rounding of a tie); "hamerly" skips distances by
+        bounds, "auto" switches to it once few change. The default is "auto", the fastest
+        choice on large data, as a user of a library expects; ``helpers.kmeans`` defaults
+        to "lloyd", the algorithm as the course teaches it.
+    random_state : None, int, numpy RandomState or Generator: where every random choice
+        comes from
+    n_threads : int, optional; default ``$KMEANS_THREADS``, else every core
 
     Attributes
     ----------
@@ -68,6 +72,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         tol=1e-4,
         algorithm="auto",
         random_state=None,
+        n_threads=None,
     ):
         self.n_clusters = n_clusters
         self.init = init
@@ -76,6 +81,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         self.tol = tol
         self.algorithm = algorithm
         self.random_state = random_state
+        self.n_threads = n_threads
 
     def fit(self, X, y=None, sample_weight=None):
         """Run ``helpers.kmeans`` on X (``y`` is ignored). Returns the fitted estimator."""
@@ -90,8 +96,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         weights = check_sample_weight(sample_weight, X, k)
         centres, labels, n_iter = kmeans(
             X, k, init=init, n_init=n_init, max_iter=self.max_iter, tol=self.tol,
-            seed=check_random_state(self.random_state), sample_weight=weights,
-            algorithm=algorithm, return_n_iter=True,
+            seed=self.random_state, sample_weight=weights, algorithm=algorithm,
+            n_threads=self.n_threads, return_n_iter=True,
         )
         self.cluster_centers_, self.labels_, self.n_iter_ = centres, labels, n_iter
         self.inertia_ = inertia(X, centres, labels, weights)

@@ -21,7 +21,7 @@ import warnings
 
 import numpy as np
 
-from helpers.engine import safe_scale
+from helpers.numerics import to_safe_units
 from helpers.validation import check_data, check_int, check_seed
 
 MAX_SAMPLES = 5_000  # the distance matrix then takes 200 MB (a swap step a few times that)
@@ -126,7 +126,14 @@ def kmedoids(X, k, *, seed=0, max_iter=300):
     k = check_int(k, "k", 1, n, "n_samples")
     rng = check_seed(seed)
     max_iter = check_int(max_iter, "max_iter", 1)
-    D = pairwise_distances(X / safe_scale(X))  # a power of two: the same choices, no overflow
+    distinct = len(np.unique(X, axis=0))
+    if distinct < k:  # as helpers.kmeans warns
+        warnings.warn(
+            f"X has only {distinct} distinct points for k={k}: some medoids sit on the same "
+            "point",
+            stacklevel=2,
+        )
+    D = pairwise_distances(to_safe_units(X)[1])  # a power of two: the same choices, no overflow
     medoids = build(D, k)
     for _ in range(max_iter):
         change = swap_gains(D, medoids)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numbers
 import sys
+import warnings
 
 import numpy as np
 
@@ -293,15 +294,31 @@ def check_choice(value, name: str, options) -> str:
 
 
 def check_seed(seed) -> np.random.RandomState:
-    """One random generator from ``seed``: an integer in [0, 2**32 - 1], or a RandomState."""
+    """One random generator from ``seed``: an integer in [0, 2**32 - 1] (the same draws
+    as ``np.random.RandomState(seed)``), a RandomState (used as it is), a
+    ``np.random.Generator`` (one number drawn from it seeds the RandomState, so the
+    Generator advances as with any use), or None (fresh entropy from the system)."""
     if isinstance(seed, np.random.RandomState):
         return seed
+    if seed is None:
+        return np.random.RandomState()
+    if isinstance(seed, np.random.Generator):
+        return np.random.RandomState(int(seed.integers(0, SEED_MAX, endpoint=True)))
     ok = isinstance(seed, numbers.Integral) and not isinstance(seed, bool)
     if ok and 0 <= seed <= SEED_MAX:
         return np.random.RandomState(int(seed))
     raise ValueError(
-        f"seed must be an integer in [0, 2**32 - 1] or a numpy RandomState, got {seed!r}"
+        f"seed must be None, an integer in [0, 2**32 - 1], a numpy RandomState or a numpy "
+        f"Generator, got {shown(seed)}"
     )
+
+
+def check_engine(algorithm, engines: dict):
+    """An engine class: one of ``engines`` by name, or a class (any callable) with the
+    engine interface of ``helpers/engine.py``."""
+    if isinstance(algorithm, str) or not callable(algorithm):
+        return engines[check_choice(algorithm, "algorithm", tuple(engines))]
+    return algorithm
 
 
 def check_init(init, k: int, X, names=("random", "k-means++")):
@@ -314,6 +331,12 @@ def check_init(init, k: int, X, names=("random", "k-means++")):
                 f"init must be {quoted} or an array of shape (k, n_features)={shape}, got {init!r}"
             )
         return init
+    if callable(init):
+        quoted = ", ".join(repr(n) for n in names)
+        raise ValueError(
+            f"init must be {quoted} or an array of shape (k, n_features)={shape}; a callable "
+            f"is not supported: call it yourself and pass the array it returns"
+        )
     arr = np.asarray(init)
     if arr.shape != shape:
         raise ValueError(
@@ -337,3 +360,17 @@ def check_kmeans_params(X, k, init, n_init, max_iter, tol, seed):
     """Every argument of ``kmeans``, checked: ``(X, k, init, n_init, max_iter, tol, rng)``."""
     X = check_data(X)
     return (X, *check_run_params(X, k, init, n_init, max_iter, tol, seed))
+
+
+def warn_if_empty(X, labels, k: int) -> None:
+    """A warning (to the caller of the caller) if some of the k clusters hold no point,
+    and why."""
+    used = np.count_nonzero(np.bincount(labels, minlength=k))
+    if used < k:
+        distinct = len(np.unique(X, axis=0))
+        why = (
+            f"X has only {distinct} distinct points, so some centroids sit on the same point"
+            if distinct < k
+            else "the run stopped (max_iter or tol) before they could take points"
+        )
+        warnings.warn(f"only {used} of k={k} clusters hold points: {why}", stacklevel=3)

@@ -1,7 +1,6 @@
-"""helpers/engine.py, the fast pass: the same answers as the plain assign and update,
-with any block size and thread count (passed as arguments, never patched)."""
-
-import threading
+"""helpers/engine.py: the engine interface and the fast Lloyd pass. The same answers as the
+plain ``update(X, assign(X, c), c)``, with any block size and thread count (arguments,
+never patched), bit-identical with 1, 2 and 3 threads; a new engine is one class."""
 
 import numpy as np
 import pytest
@@ -10,18 +9,22 @@ from sklearn.datasets import make_blobs
 
 import helpers
 from helpers import engine
+from helpers.kmeans import Plain, lloyd_steps
+from helpers.numerics import centring_shift
+from tests.datasets import SMALL, dataset, start
 
 
-def blobs(n=3000, centers=6, d=5, seed=0, offset=0.0):
-    X, _ = make_blobs(n_samples=n, centers=centers, n_features=d, random_state=seed)
-    return X + offset
+def one_step(fast, C, with_inertia=True):
+    fast.start(C)
+    return fast.step(with_inertia)
 
 
 @pytest.mark.parametrize("offset", [0.0, 1e6])
 def test_a_step_equals_assign_then_update(offset):
-    X = blobs(2000, 5, 3, seed=2, offset=offset)  # far from the origin too: centred inside
+    X, _ = make_blobs(n_samples=2000, centers=5, n_features=3, random_state=2)
+    X = X + offset  # far from the origin too: centred inside
     C = X[:5].copy()
-    labels, new, score, moved = engine.Lloyd(X).step(C)
+    labels, new, score, moved = one_step(engine.Lloyd(X), C)
     assert moved.shape == (0, 2)  # no empty cluster here
     np.testing.assert_array_equal(labels, helpers.assign(X, C))
     np.testing.assert_allclose(new, helpers.update(X, labels, C), rtol=1e-12)
@@ -32,12 +35,28 @@ def test_a_step_fills_empty_clusters_as_update_does():
     # Integer points (many equal distances), 6 of 8 centroids far away: 6 empty clusters.
     X = np.random.RandomState(3).randint(0, 4, size=(60, 2)).astype(float)
     C = np.array([[0.5, 1.5], [2.5, 1.5]] + [[100.0, 100.0]] * 6)
-    labels, new, _, moved = engine.Lloyd(X).step(C)
+    labels, new, _, moved = one_step(engine.Lloyd(X), C)
     assert np.all(np.bincount(labels, minlength=8)[2:] == 0)
     np.testing.assert_allclose(new, helpers.update(X, labels, C), rtol=1e-12)
     np.testing.assert_array_equal(moved[:, 1], np.arange(2, 8))  # one point into each
     np.testing.assert_array_equal(new[moved[:, 1]], X[moved[:, 0]])  # centroid = that point
+    np.testing.assert_array_equal(one_step(Plain(X), C).moved, moved)  # as the plain engine
     assert np.isfinite(new).all()
+
+
+@pytest.mark.parametrize("name", SMALL)
+def test_the_plain_engine_and_kmeans_lloyd_give_the_same_run(name):
+    # lloyd_steps on its default engine (the loop as a learner writes it) and kmeans with
+    # algorithm="lloyd" (the fast pass): the same labels, and centroids to rounding.
+    X, k = dataset(name)
+    C0 = start(X, k)
+    plain = list(lloyd_steps(X, C0))
+    centroids, labels, n_iter = helpers.kmeans(X, k, init=C0, tol=0, return_n_iter=True)
+    assert n_iter == len(plain)
+    np.testing.assert_array_equal(labels, plain[-1].labels)
+    rtol = 1e-5 if X.dtype == np.float32 else 1e-10
+    np.testing.assert_allclose(centroids, plain[-1].new_centroids, rtol=rtol,
+                               atol=rtol * np.abs(X).max())
 
 
 @pytest.mark.parametrize(
@@ -49,64 +68,87 @@ def test_a_step_fills_empty_clusters_as_update_does():
     ],
 )
 def test_any_sizes_and_threads_give_the_same_answer(sizes):
-    X = blobs()
+    X, _ = make_blobs(n_samples=3000, centers=6, n_features=5, random_state=0)
     C0 = X[:6]
     one = helpers.kmeans(X, 6, init=C0, tol=0)
-    fast = engine.Lloyd(X, **sizes)
-    steps = list(helpers.lloyd_steps(X, C0, fast=fast))
+    steps = list(lloyd_steps(X, C0, engine=engine.Lloyd(X, **sizes)))
     np.testing.assert_array_equal(steps[-1].labels, one[1])
     np.testing.assert_allclose(steps[-1].new_centroids, one[0], rtol=1e-12)
     sk = KMeans(6, init=C0, n_init=1, tol=0, algorithm="lloyd").fit(X)
     np.testing.assert_array_equal(steps[-1].labels, sk.labels_)
 
 
-def test_final_assign_and_inertia_of_the_prepared_data():
-    X = blobs(offset=1e8)
-    C = X[10:16]
-    fast = engine.Lloyd(X, n_threads=2, chunk_rows=500)
-    np.testing.assert_array_equal(fast.assign(C), helpers.assign(X, C))
-    labels = fast.assign(C)
-    assert fast.inertia(C, labels) == pytest.approx(helpers.inertia(X, C, labels), rel=1e-9)
+@pytest.mark.parametrize("algorithm", ["lloyd", "hamerly", "auto"])
+def test_one_two_and_three_threads_give_bit_identical_runs(algorithm):
+    # float32 over several chunks, the sparse sums (d > 4): the sums are added in float64
+    # and in chunk order, so the thread count changes nothing (it once changed n_iter).
+    X = make_blobs(40_000, 8, centers=12, cluster_std=4.0, random_state=0)[0].astype(np.float32)
+    C0 = start(X, 12, seed=1)
+    runs = [helpers.kmeans(X, 12, init=C0, tol=0, max_iter=60, algorithm=algorithm,
+                           n_threads=t, return_n_iter=True) for t in (1, 2, 3)]
+    for centroids, labels, n_iter in runs[1:]:
+        np.testing.assert_array_equal(labels, runs[0][1])
+        np.testing.assert_array_equal(centroids, runs[0][0])
+        assert n_iter == runs[0][2]
 
 
-def test_map_chunks_keeps_order_and_raises_a_threads_error():
-    assert engine.map_chunks(lambda a, b: (a, b), 10, 3, n_threads=3) == [
-        (0, 3),
-        (3, 6),
-        (6, 9),
-        (9, 10),
-    ]
-
-    def fail_on_last(start, stop):
-        if stop == 10:
-            raise RuntimeError("chunk 9:10 failed")
-        return start
-
-    with pytest.raises(RuntimeError, match="chunk 9:10 failed"):
-        engine.map_chunks(fail_on_last, 10, 3, n_threads=3)
+def test_cluster_sums_add_float32_rows_in_float64():
+    # Both ways (bincount per feature, the sparse product): 2**24 + 1 is lost in float32.
+    for d in (2, 8):
+        X = np.ones((3, d), dtype=np.float32)
+        X[0] = 2.0**24
+        sums = engine.cluster_sums(X, np.zeros(3, dtype=np.intp), 1)
+        assert sums.dtype == np.float64 and sums[0, 0] == 2.0**24 + 2
 
 
-def test_one_thread_stays_on_the_calling_thread():
-    seen = set()
-
-    def record(start, stop):
-        seen.add(threading.get_ident())
-        return start
-
-    assert engine.map_chunks(record, 100, 10, n_threads=1) == list(range(0, 100, 10))
-    assert seen == {threading.get_ident()}
+def test_cluster_sums_both_ways_equal_a_loop():
+    rng = np.random.RandomState(0)
+    for d in (2, 9):  # bincount per feature, then the sparse product
+        X = rng.normal(size=(500, d))
+        labels = rng.randint(0, 7, 500)
+        expected = np.array([X[labels == j].sum(axis=0) for j in range(7)])
+        np.testing.assert_allclose(engine.cluster_sums(X, labels, 7), expected, rtol=1e-12)
 
 
-def test_default_threads_follow_affinity_and_the_environment(monkeypatch):
-    import os
+def test_a_new_engine_is_one_class():
+    # A complete engine, as a learner might write one: a for-loop over points. kmeans runs
+    # it by passing the class; the answer is Lloyd's.
+    class LoopEngine:
+        def __init__(self, X, *, sample_weight=None, n_threads=None):
+            self.X, self.c = X, None
 
-    monkeypatch.delenv(engine.THREADS_VARIABLE, raising=False)
-    assert engine.default_threads() == len(os.sched_getaffinity(0))
-    monkeypatch.setenv(engine.THREADS_VARIABLE, "3")
-    assert engine.default_threads() == 3
-    monkeypatch.setenv(engine.THREADS_VARIABLE, "zero")
-    with pytest.raises(ValueError, match=r"KMEANS_THREADS must be an integer >= 1, got 'zero'"):
-        engine.default_threads()
+        def start(self, centroids):
+            self.c = np.array(centroids)
+
+        def step(self, with_inertia=True):
+            X, c = self.X, self.c
+            labels = np.array([np.argmin(((c - x) ** 2).sum(axis=1)) for x in X])
+            new = np.array([X[labels == j].mean(axis=0) if (labels == j).any() else c[j]
+                            for j in range(len(c))])
+            score = float(((X - c[labels]) ** 2).sum()) if with_inertia else None
+            self.c = new
+            return engine.Pass(labels, new, score, engine.NO_MOVES)
+
+    X, k = dataset("iris, k=3")
+    ours = helpers.kmeans(X, k, n_init=3, seed=0, algorithm=LoopEngine)
+    lloyd = helpers.kmeans(X, k, n_init=3, seed=0, algorithm="lloyd")
+    np.testing.assert_array_equal(ours[1], lloyd[1])
+    np.testing.assert_allclose(ours[0], lloyd[0], rtol=1e-12)
+
+
+def test_the_engine_holds_its_state_explicitly():
+    # A copy of the centroids is the same start: nothing is recognised by identity.
+    X, k = dataset("blobs 2-D, k=8")
+    C = start(X, k)
+    fast = engine.Lloyd(X)
+    fast.start(C)
+    first = fast.step()
+    fast.start(C.copy())
+    again = fast.step()
+    np.testing.assert_array_equal(first.labels, again.labels)
+    np.testing.assert_array_equal(first.new_centroids, again.new_centroids)
+    second = fast.step()  # from first.new_centroids, held by the engine
+    np.testing.assert_array_equal(second.labels, helpers.assign(X, first.new_centroids))
 
 
 def test_farthest_first_is_a_stable_sort_of_the_largest():
@@ -132,113 +174,13 @@ def exact_labels(X, C):
 
 
 def test_one_far_centroid_costs_no_accuracy_in_float32():
-    # Centred on the centroids' mean, one centroid at 1,000 (an empty cluster's) moved the
-    # centre 15 units from these points and mislabelled 26 of 200,000 rows in float32 and, of
-    # these 20,000 rows, 3 (the same shift, below). Centred on the data's mean, none.
+    # Centred on the centroids' mean, one centroid at 1,000 (an empty cluster's) moves the
+    # centre 15 units from these points and mislabels a few of them in float32. Centred
+    # on the data's mean, none.
     X = np.random.RandomState(0).normal(size=(20_000, 16)).astype(np.float32)
     C = X[:64].copy()
     C[0] = 1000.0
     labels, _ = engine.nearest_centroid(X, C)
     np.testing.assert_array_equal(labels, exact_labels(X, C))
-    off_centre, _ = engine.nearest_centroid(X, C, engine.centring_shift(C))
+    off_centre, _ = engine.nearest_centroid(X, C, centring_shift(C))
     assert (off_centre != exact_labels(X, C)).sum() > 0  # what the data's mean avoids
-
-
-def test_cluster_sums_both_ways_equal_a_loop():
-    rng = np.random.RandomState(0)
-    for d in (2, 9):  # bincount per feature, then the sparse product
-        X = rng.normal(size=(500, d))
-        labels = rng.randint(0, 7, 500)
-        expected = np.array([X[labels == j].sum(axis=0) for j in range(7)])
-        np.testing.assert_allclose(engine.cluster_sums(X, labels, 7), expected, rtol=1e-12)
-
-
-def test_blas_limit_is_restored_after_a_threaded_pass():
-    from threadpoolctl import threadpool_info
-
-    def blas_threads():
-        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
-
-    before = blas_threads()
-    inside = []
-    engine.map_chunks(lambda a, b: inside.append(blas_threads()), 8, 1, n_threads=2)
-    assert all(t == [1] * len(before) for t in inside)
-    assert blas_threads() == before
-
-
-def _blas_threads():
-    from threadpoolctl import threadpool_info
-
-    return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
-
-
-def test_fits_on_several_threads_at_once_give_the_sequential_answers():
-    # BLAS's thread count is one setting for the process: concurrent fits share one limit
-    # and the last to finish restores it (it stayed at 1 when each restored its own).
-    from threadpoolctl import OpenBLASController
-
-    datasets = [blobs(20_000, 8, 8, seed=s) for s in range(4)]
-    before = _blas_threads()
-    # As in a fresh process: no thread owns OpenBLAS's setting yet (threadpoolctl lets
-    # only one thread at a time change it; a pytest run may have left the main one as owner)
-    OpenBLASController.clear_controlling_thread(force=True)
-    for _ in range(3):
-        results = [None] * len(datasets)
-
-        def fit(i, results=results):
-            results[i] = helpers.kmeans(datasets[i], 8, n_init=2, seed=1)
-
-        threads = [threading.Thread(target=fit, args=(i,)) for i in range(len(datasets))]
-        [t.start() for t in threads]
-        [t.join() for t in threads]
-        assert _blas_threads() == before
-        sequential = [helpers.kmeans(X, 8, n_init=2, seed=1) for X in datasets]
-        for (c, labels), (c_seq, labels_seq) in zip(results, sequential):
-            np.testing.assert_array_equal(labels, labels_seq)
-            np.testing.assert_array_equal(c, c_seq)
-        assert _blas_threads() == before
-
-
-def test_an_interrupted_fit_leaves_blas_as_it_was():
-    import _thread
-
-    X = blobs(300_000, 64, 16, seed=5)
-    before = _blas_threads()
-    timer = threading.Timer(0.5, _thread.interrupt_main)  # Ctrl-C, half a second in
-    timer.start()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            helpers.kmeans(X, 64, n_init=5, tol=0, seed=0)  # several seconds of work
-    finally:
-        timer.cancel()
-    assert _blas_threads() == before
-    assert engine._blas_users == 0  # nothing left holding the limit
-    small = blobs(2000, 4, 2)
-    np.testing.assert_array_equal(  # and the engine still works
-        helpers.kmeans(small, 4, seed=0)[1], helpers.kmeans(small, 4, seed=0)[1]
-    )
-
-
-def test_threads_variable_refuses_what_is_not_a_plain_integer(monkeypatch):
-    for value in ("\u00b2", "0", "-1", "2.5"):
-        monkeypatch.setenv(engine.THREADS_VARIABLE, value)
-        with pytest.raises(ValueError, match=r"KMEANS_THREADS must be an integer >= 1"):
-            engine.default_threads()
-
-
-@pytest.mark.parametrize("n", [1, 2, 63, 64, 65, 255, 256, 257, 1001, 4097, 100_003])
-@pytest.mark.parametrize("d", [1, 2, 8, 16, 17])
-def test_column_range_is_the_columns_min_and_max(n, d):
-    X = np.random.RandomState(n + d).normal(size=(n, d))
-    low, high = engine.column_range(X)
-    np.testing.assert_array_equal(low, X.min(axis=0))
-    np.testing.assert_array_equal(high, X.max(axis=0))
-
-
-def test_column_range_keeps_the_dtype_and_a_nan():
-    X = np.random.RandomState(0).normal(size=(5000, 3)).astype(np.float32)
-    X[4321, 1] = np.nan
-    low, high = engine.column_range(X)
-    assert low.dtype == high.dtype == np.float32
-    assert np.isnan(low[1]) and np.isnan(high[1]) and np.isfinite(low[[0, 2]]).all()
-    np.testing.assert_array_equal(engine.column_range(X[:, ::2])[0], X[:, ::2].min(axis=0))

@@ -138,7 +138,7 @@ def test_max_iter_warns_when_more_swaps_would_help():
         ({"k": 0}, r"k must be an integer in \[1, n_samples=4\], got 0"),
         ({"k": 5}, r"k must be an integer in \[1, n_samples=4\], got 5"),
         ({"k": 2.0}, r"k must be an integer"),
-        ({"k": 2, "seed": -1}, r"seed must be an integer in \[0, 2\*\*32 - 1\]"),
+        ({"k": 2, "seed": -1}, r"seed must be None, an integer in \[0, 2\*\*32 - 1\]"),
         ({"k": 2, "max_iter": 0}, r"max_iter must be an integer >= 1, got 0"),
         ({"k": 2, "X": [[0.0], [np.nan], [1], [2]]}, r"X contains NaN or infinity \(row 1\)"),
         ({"k": 2, "X": [0.0, 1, 2, 3]}, r"X must be a 2-D array"),
@@ -154,3 +154,10 @@ def test_too_many_samples_for_the_distance_matrix(monkeypatch):
     monkeypatch.setattr(pam, "MAX_SAMPLES", 10)
     with pytest.raises(ValueError, match="X must have at most 10 rows, got 11"):
         helpers.kmedoids(np.zeros((11, 2)), 2)
+
+
+def test_k_above_the_distinct_points_warns_as_kmeans_does():
+    X = np.array([[0.0], [0.0], [1.0], [1.0], [1.0]])
+    with pytest.warns(UserWarning, match=r"X has only 2 distinct points for k=3"):
+        medoids, labels = helpers.kmedoids(X, 3)
+    assert len(set(medoids.tolist())) == 3 and len(np.unique(X[medoids])) == 2

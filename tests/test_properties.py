@@ -20,7 +20,7 @@ from sklearn.metrics import pairwise_distances_argmin
 from sklearn.metrics import silhouette_samples as sk_silhouette_samples
 
 import helpers
-from helpers import engine
+from helpers import bounds, engine
 
 settings.register_profile(
     "ci",
@@ -87,7 +87,9 @@ def test_exact_ties_go_to_the_lowest_index_as_in_sklearn(problem):
     )
     np.testing.assert_array_equal(pairwise_distances_argmin(X, C0), exact)  # scikit-learn's argmin
     np.testing.assert_array_equal(helpers.assign(X, C0), exact)  # the plain step
-    np.testing.assert_array_equal(engine.Lloyd(X).step(C0)[0], exact)  # the engine's step
+    fast = engine.Lloyd(X)
+    fast.start(C0)
+    np.testing.assert_array_equal(fast.step().labels, exact)  # the engine's step
 
 
 def near_tie_or_move(X, steps):
@@ -154,8 +156,7 @@ def test_finite_input_never_gives_nan_or_infinity(problem, scale, offset, float3
         X, C0 = X * scale + offset * scale, C0 * scale + offset * scale
         if float32:
             X, C0 = X.astype(np.float32), C0.astype(np.float32)
-    if not (np.isfinite(X).all() and np.isfinite(C0).all()):
-        return
+    assume(np.isfinite(X).all() and np.isfinite(C0).all())
     for centroids, labels in (ours(X, C0), ours(X, C0, max_iter=1)):
         assert np.isfinite(centroids).all()
         assert labels.min() >= 0 and labels.max() < len(C0)
@@ -184,8 +185,7 @@ def test_translating_or_scaling_data_and_start_together_keeps_the_labels(problem
 def test_silhouette_equals_sklearn(problem):
     X, _, rng = problem
     labels = rng.randint(0, 3, size=len(X))
-    if not 2 <= len(np.unique(labels)) <= len(X) - 1:
-        return  # the silhouette is defined for 2 to n - 1 clusters only
+    assume(2 <= len(np.unique(labels)) <= len(X) - 1)  # defined for 2 to n - 1 clusters
     np.testing.assert_allclose(
         helpers.silhouette_samples(X, labels), sk_silhouette_samples(X, labels), atol=1e-10
     )
@@ -203,5 +203,56 @@ def test_dask_equals_the_in_memory_core_for_any_chunking(problem, data):
     centroids, labels = ours(X, C0)
     with dask.config.set(scheduler="synchronous"):
         result = dk.dask_kmeans(da.from_array(X, chunks=(rows, -1)), len(C0), init=C0, tol=0)
-        np.testing.assert_array_equal(result.labels.compute(), labels)
+        dask_labels = result.labels.compute()
+    np.testing.assert_array_equal(dask_labels, labels)
+    np.testing.assert_array_equal(dask_labels, helpers.assign(X, result.centroids))
     np.testing.assert_allclose(result.centroids, centroids, rtol=1e-10, atol=1e-10)
+
+
+@given(blobs(max_n=400), st.data())
+def test_every_engine_on_any_chunks_blocks_and_threads_gives_the_plain_run(problem, data):
+    # Sizes as parameters: many chunks on several threads, blocks of a few rows, the
+    # automatic switch on from the start: every step's labels equal the plain loop's.
+    X, C0, _ = problem
+    n = len(X)
+    sizes = dict(
+        n_threads=data.draw(st.integers(1, 3), label="threads"),
+        chunk_rows=data.draw(st.integers(1, n), label="rows per chunk"),
+        block_rows=data.draw(st.integers(1, n), label="rows per block"),
+    )
+    plain = list(helpers.lloyd_steps(X, C0))
+    for fast in (engine.Lloyd(X, **sizes), bounds.Hamerly(X, **sizes),
+                 bounds.Auto(X, switch_below=1.0, bounds_from_rows=0, **sizes)):
+        steps = list(helpers.lloyd_steps(X, C0, engine=fast))
+        assert len(steps) == len(plain)
+        for ours_step, plain_step in zip(steps, plain):
+            np.testing.assert_array_equal(ours_step.labels, plain_step.labels)
+            np.testing.assert_allclose(ours_step.new_centroids, plain_step.new_centroids,
+                                       rtol=1e-9, atol=1e-9)
+
+
+@given(blobs(max_n=200), st.data())
+def test_fractional_weights_keep_centroids_in_the_data_and_every_engine_agrees(problem, data):
+    # Random fractional weights, some zero, and a start with empty clusters (a centroid far
+    # off): every centroid inside the data's bounding box, the same answer with every
+    # weight times a constant, and the bounded engines equal to Lloyd's.
+    X, C0, rng = problem
+    assume(len(C0) >= 2)
+    w = np.round(rng.uniform(size=len(X)), 1) * (rng.uniform(size=len(X)) > 0.2)
+    assume(np.count_nonzero(w) >= len(C0))
+    C0 = C0.copy()
+    C0[-1] = X.max(axis=0) + 100.0  # wins no point: an empty cluster to fill
+    factor = data.draw(st.sampled_from([2.0**-30, 3.0, 1e-7, 1e200]), label="weights times")
+    runs = {}
+    for algorithm in ("lloyd", "hamerly", "auto"):
+        runs[algorithm] = ours(X, C0, sample_weight=w, algorithm=algorithm)
+    centroids, labels = runs["lloyd"]
+    low, high = X.min(axis=0), X.max(axis=0)
+    assert np.all(centroids >= low - 1e-9 * (1 + np.abs(low)))
+    assert np.all(centroids <= high + 1e-9 * (1 + np.abs(high)))
+    for algorithm in ("hamerly", "auto"):
+        np.testing.assert_array_equal(runs[algorithm][1], labels)
+        np.testing.assert_allclose(runs[algorithm][0], centroids, rtol=1e-9, atol=1e-9)
+    scaled_centroids, scaled_labels = ours(X, C0, sample_weight=w * factor)
+    np.testing.assert_array_equal(scaled_labels, labels)
+    np.testing.assert_allclose(scaled_centroids, centroids, rtol=1e-12, atol=1e-12)

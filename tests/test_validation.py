@@ -31,9 +31,9 @@ X_OK = np.arange(20.0).reshape(10, 2)
         (dict(tol=float("nan")), r"tol must be a finite number >= 0, got nan"),
         (
             dict(seed=-1),
-            r"seed must be an integer in \[0, 2\*\*32 - 1\] or a numpy RandomState, got -1",
+            r"seed must be None, an integer in \[0, 2\*\*32 - 1\], a numpy RandomState or a numpy Generator, got -1",
         ),
-        (dict(seed="abc"), r"seed must be an integer in \[0, 2\*\*32 - 1\] .* got 'abc'"),
+        (dict(seed="abc"), r"seed must be None, an integer in \[0, 2\*\*32 - 1\],.* got 'abc'"),
     ],
 )
 def test_bad_parameters_raise_clear_errors(kwargs, message):
@@ -114,7 +114,7 @@ def test_sparse_input_says_how_to_densify():
 
 @pytest.mark.parametrize("seed", [2**32, -1, 1.5, True, "7"])
 def test_seed_out_of_numpys_range_gets_our_message(seed):
-    with pytest.raises(ValueError, match=r"seed must be an integer in \[0, 2\*\*32 - 1\]"):
+    with pytest.raises(ValueError, match=r"seed must be None, an integer in \[0, 2\*\*32 - 1\]"):
         helpers.kmeans(X_OK, 2, seed=seed)
     assert helpers.kmeans(X_OK, 2, seed=2**32 - 1)[1].shape == (10,)  # the top is allowed
 
@@ -187,3 +187,31 @@ def test_update_needs_no_more_centroids_than_points():
 def test_silhouette_labels_of_mixed_objects(labels, message):
     with pytest.raises(ValueError, match=message):
         helpers.silhouette_samples(np.arange(8.0).reshape(4, 2), np.array(labels, dtype=object))
+
+
+def test_seed_takes_none_and_a_generator():
+    # None: fresh entropy (runs differ); a Generator seeds from one draw (so it advances,
+    # and the same Generator state gives the same fit); ints draw exactly as before.
+    X = np.random.RandomState(0).normal(size=(300, 2))
+    starts = {tuple(helpers.kmeans(X, 5, n_init=1, max_iter=1, seed=None)[0].ravel().round(12))
+              for _ in range(5)}
+    assert len(starts) > 1
+    a = helpers.kmeans(X, 5, seed=np.random.default_rng(7))
+    b = helpers.kmeans(X, 5, seed=np.random.default_rng(7))
+    np.testing.assert_array_equal(a[0], b[0])
+    generator = np.random.default_rng(7)
+    helpers.kmeans(X, 5, seed=generator)
+    assert generator.integers(0, 2**32) != np.random.default_rng(7).integers(0, 2**32)
+    np.testing.assert_array_equal(helpers.kmeans(X, 5, seed=3)[0],
+                                  helpers.kmeans(X, 5, seed=np.random.RandomState(3))[0])
+
+
+def test_a_callable_init_is_refused_by_name():
+    with pytest.raises(ValueError, match=r"a callable is not supported: call it yourself"):
+        helpers.kmeans(X_OK, 2, init=lambda X, k, rng: X[:k])
+
+
+def test_n_threads_must_be_a_positive_integer():
+    for bad in (0, 1.5, "2"):
+        with pytest.raises(ValueError, match=r"n_threads must be an integer >= 1"):
+            helpers.kmeans(X_OK, 2, n_threads=bad)

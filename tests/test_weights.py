@@ -8,7 +8,7 @@ from sklearn.cluster import KMeans as SKKMeans
 from sklearn.datasets import load_iris, make_blobs
 
 import helpers
-from helpers import engine
+from helpers import bounds, engine
 
 
 def _data(name):
@@ -82,7 +82,9 @@ def test_an_empty_cluster_takes_the_farthest_point_of_positive_weight():
     X = np.array([[0.0], [1.0], [2.0], [50.0], [40.0]])
     w = np.array([1.0, 1.0, 1.0, 0.0, 2.0])  # the farthest point weighs nothing
     C = np.array([[1.0], [100.0]])  # centroid 1 wins no point
-    labels, new, _, moved = engine.Lloyd(X, sample_weight=w).step(C)
+    fast = engine.Lloyd(X, sample_weight=w)
+    fast.start(C)
+    labels, new, _, moved = fast.step()
     assert moved.tolist() == [[4, 1]]  # row 4, weight 2, not row 3
     np.testing.assert_allclose(new, [[1.0], [40.0]])
     new_readable = helpers.update(X, helpers.assign(X, C), C, w)
@@ -95,7 +97,9 @@ def test_a_cluster_of_zero_weight_points_is_empty_and_never_nan():
     C = np.array([[0.0], [10.0], [30.0]])  # the third cluster holds only a weightless row
     new = helpers.update(X, helpers.assign(X, C), C, w)
     assert np.isfinite(new).all()
-    _, fast_new, _, _ = engine.Lloyd(X, sample_weight=w).step(C)
+    fast = engine.Lloyd(X, sample_weight=w)
+    fast.start(C)
+    fast_new = fast.step().new_centroids
     np.testing.assert_allclose(fast_new, new)
 
 
@@ -125,3 +129,60 @@ def test_bad_weights_raise_value_error(weights, message):
     X = np.arange(12.0).reshape(6, 2)
     with pytest.raises(ValueError, match=message):
         helpers.kmeans(X, 2, sample_weight=weights)
+
+
+def _relocation_case():
+    # Cluster 0 holds two points of weights 0.2 and 0.1 (their sum is 0.30000000000000004),
+    # farthest from their centroid; clusters 2 and 3 are empty. The second relocation once
+    # took cluster 0's last point too: 0.10000000000000003 > 0.1 said weight stayed behind.
+    X = np.array([[0.3], [1.7], [10.0], [11.0], [12.5]])
+    w = np.array([0.1, 0.2, 0.5, 0.5, 0.5])
+    C = np.array([[-5.0], [11.0], [100.0], [200.0]])
+    return X, w, C
+
+
+def test_the_last_point_of_positive_weight_never_leaves_its_cluster():
+    X, w, C = _relocation_case()
+    labels = helpers.assign(X, C)
+    assert labels.tolist() == [0, 0, 1, 1, 1]
+    expected = np.array([[0.3], [10.5], [1.7], [12.5]])  # 0 keeps 0.3; 3 takes 12.5 from 1
+    np.testing.assert_allclose(helpers.update(X, labels, C, w), expected, rtol=1e-12)
+    for fast in (engine.Lloyd(X, sample_weight=w), bounds.Hamerly(X, sample_weight=w)):
+        fast.start(C)
+        np.testing.assert_allclose(fast.step().new_centroids, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("algorithm", ["lloyd", "hamerly", "auto"])
+def test_huge_weights_give_the_answer_of_small_ones(algorithm):
+    # One weight of 1e308 made an inf centroid; weights of 1e307 reached a "cannot happen"
+    # error; a weighted sum beyond float64 failed inside NumPy. Weights are divided by
+    # their largest first: the same answer as weights of at most 1.
+    X, _ = _data("blobs")
+    rng = np.random.RandomState(0)
+    w = rng.uniform(0.1, 1.0, size=len(X))
+    reference = helpers.kmeans(X, 5, seed=0, sample_weight=w, algorithm=algorithm)
+    for data, weights in ((X, w * 1e307), (X, np.where(np.arange(len(X)) == 0, 1e308, w)),
+                          (X * 1e120, w * 1e100)):
+        centroids, labels = helpers.kmeans(data, 5, seed=0, sample_weight=weights,
+                                           algorithm=algorithm)
+        assert np.isfinite(centroids).all()
+        if weights.max() != 1e308:  # (that one changes the weights' ratios: another answer)
+            np.testing.assert_array_equal(labels, reference[1])
+            np.testing.assert_allclose(centroids, reference[0] * (data[0, 0] / X[0, 0]),
+                                       rtol=1e-12)
+    model = helpers.KMeans(5, random_state=0).fit(X, sample_weight=w * 1e308 / w.max())
+    assert np.isfinite(model.cluster_centers_).all()
+
+
+def test_weights_times_a_constant_change_nothing():
+    X, _ = _data("blobs")
+    w = np.random.RandomState(1).uniform(0, 1, size=len(X)).round(1)
+    c, labels = helpers.kmeans(X, 5, seed=0, sample_weight=w)
+    for factor in (2.0**-40, 2.0**50):  # powers of two: exactly
+        c2, labels2 = helpers.kmeans(X, 5, seed=0, sample_weight=w * factor)
+        np.testing.assert_array_equal(labels2, labels)
+        np.testing.assert_array_equal(c2, c)
+    for factor in (3.0, 1e-7, 1e250):  # to rounding
+        c2, labels2 = helpers.kmeans(X, 5, seed=0, sample_weight=w * factor)
+        np.testing.assert_array_equal(labels2, labels)
+        np.testing.assert_allclose(c2, c, rtol=1e-12)

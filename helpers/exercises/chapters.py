@@ -12,7 +12,8 @@ import numpy as np
 
 from helpers.course.data import course_data
 from helpers.exercises.pattern import as_array, fail, run_checks, same_array, same_value
-from helpers.kmeans import inertia, kmeans, kmeans_pp_init, kmeans_steps
+from helpers.kmeans import inertia, kmeans, kmeans_steps
+from helpers.kmeans_pp import kmeans_pp_init
 
 
 def _blobs(n, centers, seed, std=0.6, d=2):

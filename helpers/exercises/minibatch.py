@@ -6,8 +6,9 @@ from typing import Iterator
 
 import numpy as np
 
-from helpers.engine import cluster_sums, nearest_centroid, safe_scale
+from helpers.engine import cluster_sums, nearest_centroid
 from helpers.kmeans import init_centroids
+from helpers.numerics import from_safe_units, to_safe_units
 from helpers.validation import (
     check_centroids,
     check_data,
@@ -91,7 +92,7 @@ def minibatch_kmeans(
 
     Returns
     -------
-    centroids : ndarray of shape (k, n_features)
+    centroids : ndarray of shape (k, n_features), X's dtype (float32 stays float32)
     labels : ndarray of shape (n_samples,), nearest centroid of every point
     """
     X, k, init, _, _, _, rng = check_kmeans_params(X, k, init, 1, 1, 0.0, seed)
@@ -100,20 +101,12 @@ def minibatch_kmeans(
     if init_size is None:
         init_size = min(X.shape[0], max(3 * batch_size, k))
     init_size = check_int(init_size, "init_size", k, X.shape[0], "n_samples")
-    scale = safe_scale(X, *([] if isinstance(init, str) else [init]))
-    if scale != 1.0:  # as helpers.kmeans: run on X / scale (exact), scale the centroids back
-        init = init if isinstance(init, str) else init / scale
-        args = dict(batch_size=batch_size, n_steps=n_steps, init=init, seed=rng)
-        centroids, labels = minibatch_kmeans(X / scale, k, init_size=init_size, **args)
-        return centroids * scale, labels
+    scale, X, *start = to_safe_units(X, *([] if isinstance(init, str) else [init]))
     shift = X.mean(axis=0)
     Xc = X - shift
-    subset = Xc[rng.choice(X.shape[0], init_size, replace=False)] if isinstance(init, str) else Xc
-    c0 = init_centroids(subset, k, init, rng)
-    if not isinstance(init, str):
-        c0 = c0 - shift
-    centroids = c0
+    subset = Xc[rng.choice(X.shape[0], init_size, replace=False)] if start == [] else Xc
+    c0 = init_centroids(subset, k, start[0] - shift if start else init, rng)
     for centroids, _seen in minibatch_steps(Xc, c0, batch_size, n_steps, rng):  # noqa: B007
         pass  # run every batch; the last centroids are the answer
     labels, _ = nearest_centroid(Xc, centroids)
-    return centroids + shift, labels
+    return from_safe_units((centroids + shift).astype(X.dtype), X, scale), labels

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.engine import safe_scale
+from helpers.numerics import to_safe_units
 from helpers.validation import (
     check_centroids,
     check_choice,
@@ -52,8 +52,8 @@ def soft_assign(X, centroids, beta) -> np.ndarray:
     beta = check_number(beta, "beta", strict=True)
     X = check_data(X).astype(np.float64, copy=False)
     centroids = check_centroids(centroids, X)
-    scale = safe_scale(X, centroids)  # a power of two; beta * distance is what counts
-    sq = _sq_distances(X / scale, centroids / scale)
+    scale, X, centroids = to_safe_units(X, centroids)  # a power of two; beta * distance counts
+    sq = _sq_distances(X, centroids)
     sq -= sq.min(axis=1, keepdims=True)  # the nearest is 0: beta * 0 = 0, never inf - inf
     with np.errstate(over="ignore"):  # a product may overflow to inf: its exp is exactly 0
         logits = -beta * (sq * scale * scale)  # 0 stays 0 (never inf * 0)
@@ -125,21 +125,24 @@ def em_gmm(X, means, *, covariance="spherical", n_iter=200, tol=1e-10, reg=1e-6)
     n_iter = check_int(n_iter, "n_iter", 1)
     tol = check_number(tol, "tol")
     reg = check_number(reg, "reg", strict=True)
-    scale = safe_scale(X, means)  # a power of two, 1.0 for everyday data
-    if scale != 1.0:  # run on X / scale (reg then counts in those units), report in X's
-        params, history = em_gmm(
-            X / scale, means / scale, covariance=covariance, n_iter=n_iter, tol=tol, reg=reg
+    scale, X, means = to_safe_units(X, means)  # a power of two, 1.0 for everyday data
+    params, history = _em(X, means, covariance, n_iter, tol, reg)  # reg in those units
+    if scale == 1.0:
+        return params, history
+    params["means"] = params["means"] * scale  # back in X's units
+    with np.errstate(over="ignore"):
+        params["covariances"] = params["covariances"] * scale * scale
+    if not np.isfinite(params["covariances"]).all():
+        raise ValueError(
+            "X is spread so widely that its covariances (squares of its values) exceed "
+            "float64's range; divide X by a large number first"
         )
-        params["means"] = params["means"] * scale
-        with np.errstate(over="ignore"):
-            params["covariances"] = params["covariances"] * scale * scale
-        if not np.isfinite(params["covariances"]).all():
-            raise ValueError(
-                "X is spread so widely that its covariances (squares of its values) exceed "
-                "float64's range; divide X by a large number first"
-            )
-        shift = X.shape[1] * np.log(scale)  # log-densities per sample, in X's units
-        return params, [ll - shift for ll in history]
+    shift = X.shape[1] * np.log(scale)  # log-densities per sample, in X's units
+    return params, [ll - shift for ll in history]
+
+
+def _em(X, means, covariance, n_iter, tol, reg):
+    """The EM loop of ``em_gmm`` on checked input in safe units."""
     n, d = X.shape
     k = len(means)
     weights = np.full(k, 1.0 / k)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.engine import map_chunks, safe_scale
+from helpers.numerics import to_safe_units
+from helpers.threads import map_chunks
 from helpers.validation import check_cluster_labels, check_data
 
 # Numbers in one block: each thread's (block, cluster size) distance matrix stays within
@@ -45,7 +46,7 @@ def silhouette_samples(X, labels) -> np.ndarray:
     """
     X = check_data(X).astype(np.float64, copy=False)
     codes, k = check_cluster_labels(labels, X)
-    X = X / safe_scale(X)  # a power of two: the ratios below do not change, squares stay finite
+    _, X = to_safe_units(X)  # a power of two: the ratios below do not change, squares stay finite
     n = X.shape[0]
     members = [np.flatnonzero(codes == c) for c in range(k)]
     means = [X[m].mean(axis=0) for m in members]

@@ -30,8 +30,9 @@ from array_api_compat import (
 )
 
 from helpers import engine
-from helpers.engine import fill_empty, nearest_centroid, round_shift, safe_scale
+from helpers.engine import fill_empty, nearest_centroid
 from helpers.kmeans import update as numpy_update
+from helpers.numerics import round_shift, safe_scale, to_safe_units
 from helpers.validation import check_centroids, check_data, check_xp_arrays
 
 BLOCK_FLOATS = 2**26  # distance numbers per block: 256 MiB in float32, little for a GPU
@@ -115,9 +116,7 @@ def assign(X, centroids, *, block_floats: int = BLOCK_FLOATS, check: bool = True
     if is_numpy_namespace(xp):  # the core's checks, then the engine: threads, reused buffers
         X = check_data(X) if check else X
         centroids = check_centroids(centroids, X) if check else centroids
-        scale = safe_scale(X, centroids)  # 1.0 unless squares would over- or underflow
-        if scale != 1.0:
-            X, centroids = X / scale, centroids / scale
+        _, X, centroids = to_safe_units(X, centroids)  # a power of two, where squares need it
         return nearest_centroid(X, centroids)[0]
     if check:
         check_xp_arrays(xp, X, centroids)

@@ -1,8 +1,8 @@
 """K-Means past one machine: the Lloyd step as a map-reduce on a Dask cluster.
 
 Every chunk of rows (one block of a ``dask.array``, held in memory by some worker) gives
-its per-cluster sums, counts and share of the inertia, computed by the core's own
-``lloyd_step``; the client adds the chunk results up and divides. Per chunk and iteration
+its per-cluster sums, counts and share of the inertia, computed by the engine's own
+``fused_pass``; the client adds the chunk results up and divides. Per chunk and iteration
 only the k centroids travel out and k x (d + 1) sums come back: the data stay where they are.
 
 k-means|| (Bahmani et al., "Scalable K-Means++", VLDB 2012) picks the initial centroids in
@@ -28,10 +28,9 @@ from helpers.engine import (
     fill_empty,
     fused_pass,
     nearest_centroid,
-    round_shift,
-    safe_scale,
 )
-from helpers.kmeans import kmeans_pp
+from helpers.kmeans_pp import kmeans_pp
+from helpers.numerics import round_shift, safe_scale
 from helpers.validation import (
     check_array_form,
     check_int,
@@ -110,9 +109,10 @@ def chunk_counts(block, candidates):
     return np.bincount(_nearest(block, candidates)[0], minlength=len(candidates))
 
 
-def chunk_labels(block, centroids):
-    """The nearest centroid of every row of the chunk."""
-    return _nearest(block, centroids)[0]
+def chunk_labels(block, centroids, shift):
+    """The nearest centroid of every row of the chunk, centred on the fit's ``shift`` (the
+    same for every chunk: a row's label does not depend on the chunk it is in)."""
+    return _nearest(block, centroids, shift)[0]
 
 
 def _blocks(X: da.Array):
@@ -282,7 +282,7 @@ def kmeans_parallel(X: da.Array, k: int, oversampling, rounds: int, rng) -> np.n
 
 # --------------------------------------------------------------------------- the loop
 def dask_kmeans(X: da.Array, k: int, *, init="k-means||", max_iter=300, tol=1e-4, seed=0):
-    """K-Means on a Dask array: the core's Lloyd step per chunk, reduced on the client.
+    """K-Means on a Dask array: the engine's fused pass per chunk, reduced on the client.
 
     Parameters
     ----------
@@ -304,12 +304,8 @@ def dask_kmeans(X: da.Array, k: int, *, init="k-means||", max_iter=300, tol=1e-4
     )
     scale = dask_safe_scale(X, *([] if isinstance(init, str) else [init]))  # checks X too
     if scale != 1.0:  # as the core: run on X / scale (exact), report in X's units
+        X = X / scale
         init = init if isinstance(init, str) else init / scale
-        args = dict(init=init, max_iter=max_iter, tol=tol, seed=rng)
-        result = dask_kmeans(X / scale, k, **args)
-        return result._replace(
-            centroids=result.centroids * scale, inertia=result.inertia * scale * scale
-        )
     if isinstance(init, str):
         init = kmeans_parallel(X, k, None, 5, rng)
     init = np.asarray(init, dtype=np.float64)
@@ -327,7 +323,10 @@ def dask_kmeans(X: da.Array, k: int, *, init="k-means||", max_iter=300, tol=1e-4
     # One more pass: the inertia of the centroids returned (not of the previous ones).
     _, inertia, _ = dask_lloyd_step(Xa, c)
     centroids = (c + shift).astype(X.dtype)
-    labels = X.map_blocks(chunk_labels, centroids, drop_axis=1, dtype=np.intp)
+    # Every chunk's labels centred on the fit's shift, as the fit itself computed them.
+    labels = X.map_blocks(chunk_labels, centroids, shift.astype(X.dtype), drop_axis=1,
+                          dtype=np.intp)
+    centroids, inertia = (centroids * scale).astype(X.dtype), inertia * scale * scale
     return DaskResult(centroids, labels, inertia, n_iter)
 
 

@@ -52,3 +52,10 @@ def test_minibatch_kmeans_does_not_depend_on_the_scale():
         centroids, labels = helpers.minibatch_kmeans(X * factor, 2, batch_size=64, seed=1)
         np.testing.assert_array_equal(labels, base[1])
         np.testing.assert_allclose(centroids / factor, base[0], rtol=1e-12)
+
+
+def test_float32_stays_float32():
+    X = np.random.RandomState(0).normal(size=(2000, 3)).astype(np.float32)
+    centroids, labels = helpers.minibatch_kmeans(X, 4, batch_size=100, n_steps=20, seed=0)
+    assert centroids.dtype == np.float32
+    np.testing.assert_array_equal(labels, helpers.assign(X, centroids))

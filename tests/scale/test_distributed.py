@@ -254,3 +254,22 @@ def test_dask_empty_and_unknown_chunks_and_float32_starts():
             dk.dask_kmeans(D[D[:, 0] > -1e9], 4)
         start = dk.kmeans_parallel_init(da.from_array(X.astype(np.float32), chunks=10), 3)
         assert start.dtype == np.float32
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("rows", [30, 7])
+def test_labels_do_not_depend_on_the_chunking(seed, rows):
+    # 150 rows of 3 distinct points, k=4: two centroids end on one point, a tie within
+    # rounding. Each chunk once centred on its own mean, so identical rows in different
+    # chunks broke the tie differently; every chunk now uses the fit's shift.
+    import dask.array as da
+
+    rng = np.random.RandomState(seed)
+    points = rng.uniform(-1, 1, size=(3, 2)).round(1)
+    X = points[rng.permutation(np.repeat(np.arange(3), 50))]
+    with dask.config.set(scheduler="synchronous"):
+        result = dk.dask_kmeans(da.from_array(X, chunks=(rows, -1)), 4, seed=seed, tol=0)
+        labels = result.labels.compute()
+    np.testing.assert_array_equal(labels, helpers.assign(X, result.centroids))
+    for p in points:  # identical rows, one label
+        assert len(np.unique(labels[(X == p).all(axis=1)])) == 1
