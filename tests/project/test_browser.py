@@ -32,9 +32,12 @@ ARTIFACTS = ROOT / "artifacts" / "browser"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 TOKEN = "kmeans-e2e"
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("KMEANS_SKIP_BROWSER") == "1", reason="KMEANS_SKIP_BROWSER=1 was set"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        os.environ.get("KMEANS_SKIP_BROWSER") == "1", reason="KMEANS_SKIP_BROWSER=1 was set"
+    ),
+]
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,8 @@ import pytest
 
 from tools.run_notebooks import run_solved, with_solutions
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

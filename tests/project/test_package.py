@@ -9,6 +9,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = sorted((ROOT / "helpers").rglob("*.py"))
 
@@ -101,3 +103,32 @@ def test_kmeans_py_is_the_algorithm_and_no_engine_code():
 
 def test_kmeans_py_reads_in_about_300_lines():
     assert len((ROOT / "helpers" / "kmeans.py").read_text().splitlines()) <= 320
+
+
+@pytest.mark.slow
+def test_a_non_editable_install_has_every_subpackage(tmp_path):
+    # A copy of the project, installed (not linked) into a folder, imported from there.
+    import shutil
+
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "helpers", source / "helpers",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    target = tmp_path / "site"
+    uv = Path(sys.executable).parent / "uv"  # run.py installs it in .venv
+    subprocess.run(
+        [str(uv), "pip", "install", "-q", "--no-deps", "--python", sys.executable,
+         "--target", str(target), str(source)],
+        check=True, capture_output=True, text=True,
+    )
+    for package in ("course", "exercises", "scale"):
+        assert (target / "helpers" / package / "__init__.py").exists(), package
+    code = (
+        "import helpers, helpers.course.plots, helpers.exercises.chapters, "
+        "helpers.scale.array_api; print(helpers.__file__)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                            text=True, env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith(str(target))

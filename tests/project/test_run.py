@@ -39,6 +39,7 @@ def test_an_unknown_command_is_named_and_the_commands_listed():
         assert f"python3 run.py {command}" in result.stdout
 
 
+@pytest.mark.slow
 def test_lab_serves_the_repository_root_and_stops_with_its_process(tmp_path):
     port = free_port()
     settings = quiet_settings(tmp_path)

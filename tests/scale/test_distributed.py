@@ -11,6 +11,7 @@ import helpers
 from helpers.scale import distributed as dk  # the dask extra is part of the test set
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # a LocalCluster of worker processes
 
 
 @pytest.fixture(scope="module")
