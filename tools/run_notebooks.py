@@ -5,11 +5,18 @@ the file (what GitHub shows, what nbval compares) are today's. Runs each noteboo
 bottom in a fresh kernel from the ``notebooks/`` folder, with ``PYTHONHASHSEED=0`` (as the
 test command), and stops at the first cell that raises, leaving the file untouched.
 
-``python3 run.py store --solutions [NOTEBOOK ...]`` instead runs each notebook as a learner
-who wrote every exercise would: each stub cell gets its worked solution, under the stub's
-name; every checker must then pass and every measurement run. Nothing is written back.
-The test suite does this for two notebooks (``tests/project/test_exercises_solved.py``);
-all of them take about as long as the notebooks themselves.
+Three runs as a learner would make them, with nothing written back (each raises, naming
+the cell, where a checker does not say what it should):
+
+- ``python3 run.py store --solutions [NOTEBOOK ...]``: every stub holds its worked
+  solution, under the stub's name; every checker must pass;
+- ``python3 run.py store --mistakes [NOTEBOOK ...]``: every stub holds a typical wrong
+  answer (``helpers.exercises.mistakes``); every checker must say it is wrong, and the
+  notebook must still run to its end, on the reference;
+- ``python3 run.py store --student [NOTEBOOK ...]``: the worked solutions removed, every
+  exercise unwritten; the notebook must run to its end.
+
+The test suite runs each mode on two notebooks (``tests/project/test_exercises_solved.py``).
 """
 
 from __future__ import annotations
@@ -98,51 +105,104 @@ def _definition(source: str, name: str) -> str:
     raise ValueError(f"the worked solution does not define {name}")
 
 
+def _copy(nb):
+    return nbformat.reads(nbformat.writes(nb), as_version=4)
+
+
+def _exercises(cells):
+    """(stub cell index, the index of the code cell that runs it, the exercise's metadata)."""
+    for i, cell in enumerate(cells):
+        exercise = cell.metadata.get("exercise")
+        if exercise:
+            check = next(j for j in range(i + 1, len(cells)) if cells[j].cell_type == "code")
+            yield i, check, exercise
+
+
 def with_solutions(nb):
     """A copy of ``nb`` whose stub cells hold the worked solutions' definitions, under the
     stubs' names (after the stub itself, which stays defined where a solution needs an
     optional library).
 
     Returns the copy and, per exercise, the indices of the stub and of the cell running it."""
-    nb = nbformat.reads(nbformat.writes(nb), as_version=4)  # a copy
+    nb = _copy(nb)
     cells, checks = nb.cells, []
-    for i, cell in enumerate(cells):
-        exercise = cell.metadata.get("exercise")
-        if not exercise:
-            continue
+    for i, check, exercise in list(_exercises(cells)):
         solution = next(
             c for c in cells[i + 1 :] if "exercise-solution" in c.metadata.get("tags", [])
         )
         definition = _definition(solution.source, exercise["solution"])
-        cell.source += "\n\n\n" + definition.replace(exercise["solution"], exercise["stub"])
-        check = next(j for j in range(i + 1, len(cells)) if cells[j].cell_type == "code")
+        cells[i].source += "\n\n\n" + definition.replace(exercise["solution"], exercise["stub"])
         checks.append((i, check))
     return nb, checks
 
 
-def run_solved(path: Path) -> float:
-    """Run ``path`` with every stub written (see ``with_solutions``); raise if a checker
-    does not pass or a stub still reports that it is not written."""
-    nb, checks = with_solutions(nbformat.read(path, as_version=4))
+def with_mistakes(nb):
+    """A copy of ``nb`` in which every exercise is answered wrong in the usual way: the
+    stub's name is given the first typical mistake of ``helpers.exercises.mistakes``.
+    Returns the copy and the (stub, check) cell indices, as ``with_solutions``."""
+    nb = _copy(nb)
+    checks = []
+    for i, check, exercise in list(_exercises(nb.cells)):
+        stub = exercise["stub"]
+        nb.cells[i].source += (
+            "\n\n\n# run.py store --mistakes: a typical wrong answer in place of yours\n"
+            "from helpers.exercises.mistakes import as_learners\n\n"
+            f"{stub} = as_learners({stub!r})"
+        )
+        checks.append((i, check))
+    return nb, checks
+
+
+def without_solutions(nb):
+    """A copy of ``nb`` without its worked solutions (the cells tagged exercise-solution),
+    every exercise unwritten: what a learner gets in a student edition."""
+    nb = _copy(nb)
+    nb.cells = [c for c in nb.cells if "exercise-solution" not in c.metadata.get("tags", [])]
+    return nb, [(i, j) for i, j, _ in _exercises(nb.cells)]
+
+
+MODES = {"solutions": with_solutions, "mistakes": with_mistakes, "student": without_solutions}
+
+
+def run_as(path: Path, mode: str) -> float:
+    """Run ``path`` as ``MODES[mode]`` prepares it; raise, naming the cell, if it does not
+    reach its end or an exercise's checker does not say what the mode expects: passed
+    (solutions), not right (mistakes), not written yet (student)."""
+    nb, checks = MODES[mode](nbformat.read(path, as_version=4))
     start = time.perf_counter()
     execute(nb)
     for i, j in checks:
-        needs = nb.cells[i].metadata["exercise"].get("needs")  # an optional library
+        exercise = nb.cells[i].metadata["exercise"]
+        needs = exercise.get("needs")  # an optional library
         if needs and importlib.util.find_spec(needs) is None:
             continue  # its solution cannot run here; the stub stays a stub
-        text = _text(nb.cells[j])
-        if "not written yet" in text or ("check_" in nb.cells[j].source and "passed" not in text):
-            raise AssertionError(f"{path.name}, cell {j}: {nb.cells[j].source!r} printed {text!r}")
+        text, source = _text(nb.cells[j]), nb.cells[j].source
+        if mode == "solutions":
+            bad = "not written yet" in text or ("check_" in source and "passed" not in text)
+        elif mode == "mistakes":
+            bad = "check_" in source and "✗" not in text
+        else:
+            bad = "not written yet" not in text
+        if bad:
+            raise AssertionError(f"{path.name} ({mode}), cell {j}: {source!r} printed {text!r}")
     return time.perf_counter() - start
+
+
+def run_solved(path: Path) -> float:
+    """``run_as(path, "solutions")``."""
+    return run_as(path, "solutions")
 
 
 if __name__ == "__main__":
     os.environ["PYTHONHASHSEED"] = "0"  # the kernel inherits it: set order stays fixed
     args = sys.argv[1:]
-    solved = "--solutions" in args
-    paths = [Path(p).resolve() for p in args if p != "--solutions"] or sorted(
+    modes = [m for m in MODES if f"--{m}" in args]
+    paths = [Path(p).resolve() for p in args if not p.startswith("--")] or sorted(
         NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")
     )
     for path in paths:
-        seconds = run_solved(path) if solved else run(path)
-        print(f"{path.name}{' (solved)' if solved else ''}: {seconds:.1f} s", flush=True)
+        if modes:
+            seconds = run_as(path, modes[0])
+            print(f"{path.name} ({modes[0]}): {seconds:.1f} s", flush=True)
+        else:
+            print(f"{path.name}: {run(path):.1f} s", flush=True)

@@ -171,6 +171,26 @@ def plot_frame(X, frames, i, *, ax=None, trails=True, regions=True):
     return ax
 
 
+def plot_one_iteration(X, start, labels, new_centroids, *, axes=None):
+    """Steps 1-3 in three panels: the starting centroids; the assignment, with every
+    centroid's Voronoi region shaded; the update, each centroid moved to its points' mean
+    (an arrow from where it was)."""
+    if axes is None:
+        _, axes = plt.subplots(1, 3, figsize=(15, 4.6), sharex=True, sharey=True)
+    xlim, ylim = _limits(X)
+    plot_clusters(X, None, start, ax=axes[0], title="1. initialise: k random points")
+    plot_voronoi(start, xlim, ylim, ax=axes[1])
+    plot_clusters(X, labels, start, ax=axes[1], title="2. assign: the nearest centroid")
+    plot_clusters(X, labels, new_centroids, ax=axes[2], title="3. update: the means")
+    for old, new in zip(start, new_centroids):
+        axes[2].annotate("", xy=new, xytext=old,
+                         arrowprops=dict(arrowstyle="->", color="black", lw=1.5))
+    for ax in axes:
+        ax.set_xlim(xlim)
+        ax.set_ylim(ylim)
+    return axes
+
+
 def plot_iterations(X, steps, *, n=6, axes=None):
     """The course text's grid: the assignment and centroids of the first ``n`` iterations."""
     if axes is None:

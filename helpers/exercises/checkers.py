@@ -1,10 +1,10 @@
 """Checkers of the four exercise chapters (06-09): a learner's function on several cases.
 
-Each ``check_*`` follows the pattern of ``helpers.exercises.pattern``: it returns True when
-every case passes, False (with the list of cases) while the function is a stub, and raises
-``CheckFailed`` naming the case and the first wrong value otherwise, e.g. "silhouette of
-sample 17 is 0.31, expected 0.42". Expected answers come from the worked solutions in
-``helpers``; the messages name the typical mistakes.
+Each ``check_*`` follows the pattern of ``helpers.exercises.pattern``: it returns an
+``Outcome``, true when every case passes; while the function is a stub it lists the cases;
+otherwise it names the case and the first wrong value, e.g. "silhouette of sample 17 is
+0.31, expected 0.42", and the typical mistake (``helpers.exercises.mistakes``) that gives
+exactly that answer, if one does. It never raises. Expected answers come from ``helpers``.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.course.data import course_data
+from helpers.exercises.mistakes import MISTAKES
 from helpers.exercises.mixture import soft_assign
 from helpers.exercises.pattern import CheckFailed, run_checks
 from helpers.exercises.pattern import as_array as _array
 from helpers.exercises.pattern import fail as _fail
 from helpers.exercises.quantize import psnr, quantize
 from helpers.exercises.silhouette import silhouette_samples
-from helpers.kmeans import kmeans
+from helpers.kmeans import assign, kmeans
 
 __all__ = [
     "CheckFailed",
@@ -43,12 +44,12 @@ def _silhouette_cases():
     ]
 
 
-def check_silhouette(silhouette_samples_fn, *, atol=1e-8) -> bool:
-    """Check a ``silhouette_samples(X, labels) -> s`` function against the worked solution."""
+def check_silhouette(silhouette_samples_fn, *, atol=1e-8):
+    """Check a ``silhouette_samples(X, labels) -> s`` function against the reference."""
 
-    def check(case):
+    def compare(case, got):
         case, X, labels = case
-        got = _array(silhouette_samples_fn(X, labels), case, "the result")
+        got = _array(got, case, "the result")
         want = silhouette_samples(X, labels)
         if got.shape != want.shape:
             _fail(
@@ -60,21 +61,16 @@ def check_silhouette(silhouette_samples_fn, *, atol=1e-8) -> bool:
         wrong = np.flatnonzero(~np.isclose(got, want, atol=atol, rtol=0))
         if len(wrong):
             i = int(wrong[0])
-            hint = ""
-            if (
-                np.bincount(np.unique(labels, return_inverse=True)[1])[
-                    np.unique(labels, return_inverse=True)[1][i]
-                ]
-                == 1
-            ):
-                hint = " (a sample alone in its cluster scores 0 by definition)"
+            codes = np.unique(labels, return_inverse=True)[1].reshape(-1)
+            alone = " (it is alone in its cluster)" if np.sum(codes == codes[i]) == 1 else ""
             _fail(
                 case,
-                f"silhouette of sample {i} is {got[i]:.4f}, expected {want[i]:.4f}"
-                f"{hint}; {len(wrong)} of {len(want)} samples differ",
+                f"silhouette of sample {i}{alone} is {got[i]:.4f}, expected {want[i]:.4f}; "
+                f"{len(wrong)} of {len(want)} samples differ",
             )
 
-    return run_checks("silhouette", silhouette_samples_fn, _silhouette_cases(), check)
+    return run_checks("silhouette", silhouette_samples_fn, _silhouette_cases(), compare,
+                      mistakes=MISTAKES["my_silhouette_samples"])
 
 
 # ------------------------------------------------------------------------ quantize
@@ -94,12 +90,11 @@ def _quantize_cases():
     ]
 
 
-def check_quantize(quantize_fn, *, max_psnr_loss=1.0) -> bool:
+def check_quantize(quantize_fn, *, max_psnr_loss=1.0):
     """Check a ``quantize(image, k) -> (quantized, palette)`` function."""
 
-    def check(case):
+    def compare(case, result):
         case, image, k = case
-        result = quantize_fn(image, k)
         if not isinstance(result, tuple) or len(result) != 2:
             _fail(case, "expected a pair (quantized_image, palette)")
         q, palette = (_array(r, case, name) for r, name in zip(result, ["image", "palette"]))
@@ -125,15 +120,18 @@ def check_quantize(quantize_fn, *, max_psnr_loss=1.0) -> bool:
             i = int(np.flatnonzero(~in_palette)[0])
             _fail(case, f"pixel {i} has colour {pixels[i].tolist()}, which is not in the palette")
         reference = psnr(image, quantize(image, k, seed=0)[0])
-        if psnr(image, q) < reference - max_psnr_loss:
+        quality = psnr(image, q)
+        if quality < reference - max_psnr_loss:
+            shown = "no error at all" if np.isinf(quality) else f"{quality:.1f} dB PSNR"
             _fail(
                 case,
-                f"quality {psnr(image, q):.1f} dB PSNR, expected at least "
-                f"{reference - max_psnr_loss:.1f} dB (pixels should take their nearest "
-                f"palette colour, and the palette should come from K-Means)",
+                f"quality {shown}, expected at least {reference - max_psnr_loss:.1f} dB: "
+                f"K-Means' palette with every pixel on its nearest colour gets "
+                f"{reference:.1f} dB here",
             )
 
-    return run_checks("quantize", quantize_fn, _quantize_cases(), check)
+    return run_checks("quantize", quantize_fn, _quantize_cases(), compare,
+                      mistakes=MISTAKES["my_quantize"])
 
 
 # ------------------------------------------------------------------------ mini-batch
@@ -143,28 +141,34 @@ def _minibatch_cases():
     near = lambda j, m: C[j] + rng.normal(scale=0.5, size=(m, 2))  # noqa: E731
     return [
         (
-            "first batch, fresh centres",
+            "first batch, fresh centroids",
             C,
             np.zeros(3),
             np.vstack([near(0, 4), near(1, 6), near(2, 2)]),
         ),
         (
-            "centres that have seen points",
+            "centroids that have seen points",
             C,
             np.array([10.0, 1.0, 100.0]),
             np.vstack([near(0, 5), near(1, 5), near(2, 5)]),
         ),
         (
-            "a centre that gets no points",
+            "a centroid that gets no points",
             C,
             np.array([3.0, 3.0, 3.0]),
             np.vstack([near(0, 3), near(2, 7)]),
         ),
         ("a batch of one point", C, np.array([1.0, 2.0, 3.0]), near(1, 1)),
+        (
+            "a fresh centroid that gets no points",
+            C,
+            np.zeros(3),
+            np.vstack([near(0, 4), near(1, 4)]),
+        ),
     ]
 
 
-def check_minibatch_update(update_fn, *, atol=1e-10) -> bool:
+def check_minibatch_update(update_fn, *, atol=1e-10):
     """Check a ``minibatch_update(centroids, counts, batch) -> (centroids, counts)`` step.
 
     The step is deterministic, so it is compared with the worked solution exactly (to
@@ -172,36 +176,33 @@ def check_minibatch_update(update_fn, *, atol=1e-10) -> bool:
     """
     from helpers.exercises.minibatch import minibatch_update
 
-    def check(case):
+    def compare(case, result):
         case, C, counts, batch = case
-        result = update_fn(C.copy(), counts.copy(), batch.copy())
         if not isinstance(result, tuple) or len(result) != 2:
             _fail(case, "expected a pair (centroids, counts)")
         got_c, got_v = (_array(r, case, n) for r, n in zip(result, ["centroids", "counts"]))
         want_c, want_v = minibatch_update(C.copy(), counts.copy(), batch)
         if got_v.shape != want_v.shape or not np.allclose(got_v, want_v, atol=atol):
-            _fail(
-                case,
-                f"counts are {np.round(got_v, 3).tolist()}, expected "
-                f"{want_v.tolist()} (add the number of batch points each centre got)",
-            )
+            _fail(case, f"counts are {np.round(got_v, 3).tolist()}, expected {want_v.tolist()}")
         if got_c.shape != want_c.shape:
             _fail(case, f"centroids have shape {got_c.shape}, expected {want_c.shape}")
         wrong = np.flatnonzero(~np.isclose(got_c, want_c, atol=atol).all(axis=1))
         if len(wrong):
             j = int(wrong[0])
+            batch_points = int(np.sum(assign(batch, C) == j))
             _fail(
                 case,
-                f"centre {j} moved to {np.round(got_c[j], 4).tolist()}, expected "
-                f"{np.round(want_c[j], 4).tolist()} (with {int(counts[j])} points seen before; "
-                f"learning rate 1/count makes it the running mean of all its points)",
+                f"centroid {j} moved to {np.round(got_c[j], 4).tolist()}, expected "
+                f"{np.round(want_c[j], 4).tolist()} (it had seen {int(counts[j])} points and "
+                f"gets {batch_points} from this batch)",
             )
 
-    return run_checks("mini-batch update", update_fn, _minibatch_cases(), check)
+    return run_checks("mini-batch update", update_fn, _minibatch_cases(), compare,
+                      mistakes=MISTAKES["my_minibatch_update"])
 
 
 # ------------------------------------------------------------------------ soft assignment
-def check_soft_assign(soft_assign_fn, *, atol=1e-9) -> bool:
+def check_soft_assign(soft_assign_fn, *, atol=1e-9):
     """Check a ``soft_assign(X, centroids, beta) -> responsibilities`` function."""
     X, _ = course_data()
     C = kmeans(X, 4, seed=0)[0]
@@ -213,19 +214,16 @@ def check_soft_assign(soft_assign_fn, *, atol=1e-9) -> bool:
         ("tiny beta (1e-8)", X, C, 1e-8),
     ]
 
-    def check(case):
+    def compare(case, got):
         case, data, centroids, beta = case
-        r = _array(soft_assign_fn(data, centroids, beta), case, "the result")
+        r = _array(got, case, "the result")
         want = soft_assign(data, centroids, beta)
         if r.shape != want.shape:
             _fail(case, f"result has shape {r.shape}, expected {want.shape} (n_samples, k)")
         if not np.isfinite(r).all():
             i = int(np.flatnonzero(~np.isfinite(r).all(axis=1))[0])
-            _fail(
-                case,
-                f"responsibilities of point {i} are {r[i].round(3).tolist()}: exp() "
-                f"overflowed or underflowed; subtract each row's largest logit first",
-            )
+            _fail(case, f"responsibilities of point {i} are {r[i].round(3).tolist()}, not all "
+                        f"finite, expected {want[i].round(3).tolist()}")
         sums = r.sum(axis=1)
         if not np.allclose(sums, 1.0, atol=1e-9):
             i = int(np.argmax(np.abs(sums - 1)))
@@ -236,7 +234,8 @@ def check_soft_assign(soft_assign_fn, *, atol=1e-9) -> bool:
             _fail(
                 case,
                 f"responsibility of point {i} for centroid {j} is {r[i, j]:.4f}, "
-                f"expected {want[i, j]:.4f} (use squared distances, times beta)",
+                f"expected {want[i, j]:.4f}",
             )
 
-    return run_checks("soft-assignment", soft_assign_fn, cases, check)
+    return run_checks("soft-assignment", soft_assign_fn, cases, compare,
+                      mistakes=MISTAKES["my_soft_assign"])

@@ -79,3 +79,15 @@ def test_readme_animation_is_the_one_notebook_02_draws():
     gif = convergence_gif(X, helpers.kmeans_steps(X, 4, init="random", seed=13))
     assert gif[:6] == b"GIF89a"
     assert (Path(__file__).resolve().parents[2] / "docs" / "convergence.gif").read_bytes() == gif
+
+
+def test_a_moved_slider_redraws_the_picture_and_no_output_widget_is_used():
+    import ipywidgets
+
+    X, _ = helpers.course_data()
+    w = kmeans_explorer(X)
+    before = w.image.value
+    assert before[:8] == b"\x89PNG\r\n\x1a\n"
+    w.children[0].value = 6
+    assert w.image.value != before and w.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not any(isinstance(child, ipywidgets.Output) for child in w.children)

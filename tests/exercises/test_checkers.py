@@ -1,132 +1,165 @@
-"""helpers.exercises.checkers: they accept the worked solutions and reject typical mistakes."""
+"""Every checker of every exercise: a right answer passes; each typical mistake of
+``helpers.exercises.mistakes`` is named (and only a mistake that gives exactly the learner's
+answer is); a stub lists the cases; an error inside the learner's function is reported
+with its line; a function that changes its input is told so. No checker ever raises.
+"""
+
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import helpers
-from helpers.exercises.checkers import (
-    CheckFailed,
-    check_minibatch_update,
-    check_quantize,
-    check_silhouette,
-    check_soft_assign,
-)
+from helpers.exercises import chapters as ch
+from helpers.exercises import checkers, write_kmeans
+from helpers.exercises.mistakes import MISTAKES
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_checkers_accept_the_worked_solutions(capsys):
-    check_silhouette(helpers.silhouette_samples)
-    check_quantize(lambda im, k: helpers.quantize(im, k))
-    check_minibatch_update(helpers.minibatch_update)
-    check_soft_assign(helpers.soft_assign)
-    assert capsys.readouterr().out.splitlines() == [
-        "All 5 silhouette checks passed.",
-        "All 3 quantize checks passed.",
-        "All 4 mini-batch update checks passed.",
-        "All 5 soft-assignment checks passed.",
-    ]
+def stub(*args, **kwargs):
+    raise NotImplementedError
 
 
-def _pairwise(X):
-    X = np.asarray(X, dtype=float)
-    return np.sqrt(((X[:, None] - X[None]) ** 2).sum(axis=2))
+# ------------------------------------------------------------- right answers not in helpers
+def matched_accuracy(labels_true, labels_pred):
+    from scipy.optimize import linear_sum_assignment
+
+    classes, row = np.unique(labels_true, return_inverse=True)
+    clusters, col = np.unique(labels_pred, return_inverse=True)
+    table = np.zeros((len(classes), len(clusters)))
+    np.add.at(table, (row, col), 1)
+    r, c = linear_sum_assignment(-table)
+    return table[r, c].sum() / len(row)
 
 
-def silhouette_self_included(X, labels):  # a = mean over the cluster *including* the point
-    D, labels = _pairwise(X), np.asarray(labels)
-    s = []
-    for i in range(len(D)):
-        a = D[i, labels == labels[i]].mean()
-        b = min(D[i, labels == c].mean() for c in set(labels) if c != labels[i])
-        s.append((b - a) / max(a, b))
-    return np.array(s)
+def init_by_permutation(X, k, rng):  # another right draw: the checker accepts any k rows
+    return X[rng.permutation(len(X))[:k]]
 
 
-def silhouette_b_all_others(X, labels):  # b = mean over all other clusters together
-    D, labels = _pairwise(X), np.asarray(labels)
-    s = []
-    for i in range(len(D)):
-        own = labels == labels[i]
-        a = D[i, own].sum() / max(own.sum() - 1, 1)
-        b = D[i, ~own].mean()
-        s.append((b - a) / max(a, b) if own.sum() > 1 else 0.0)
-    return np.array(s)
+# The checker and a right answer of every exercise that has a checker, by stub name.
+EXERCISES = {
+    "my_init_centroids": (write_kmeans.check_init_centroids, write_kmeans.random_rows),
+    "my_assign": (write_kmeans.check_assign, helpers.assign),
+    "my_update": (write_kmeans.check_update, write_kmeans.update_keeping_empty),
+    "my_kmeans": (write_kmeans.check_kmeans_loop, write_kmeans.kmeans_loop),
+    "my_count_poor_starts": (ch.check_count_poor_starts, ch.count_poor_starts),
+    "my_kmeans_tol": (ch.check_kmeans_tol, ch.kmeans_tol),
+    "my_iterations_per_seed": (ch.check_iterations_per_seed, ch.iterations_per_seed),
+    "my_empty_region_start": (ch.check_empty_region_start, ch.empty_region_start),
+    "my_choices_on_noise": (ch.check_choices_on_noise, ch.choices_on_noise),
+    "my_pca_box_reference": (ch.check_pca_box_reference, ch.pca_box_reference),
+    "my_greedy_kmeans_pp": (ch.check_greedy_kmeans_pp, ch.greedy_kmeans_pp),
+    "my_power_init": (ch.check_power_init, ch.power_init),
+    "my_hard_case": (ch.check_hard_case, ch.hard_case),
+    "my_over_cluster_then_merge": (ch.check_over_cluster_then_merge, ch.over_cluster_then_merge),
+    "my_radius_kmeans": (ch.check_radius_kmeans, ch.radius_kmeans),
+    "my_whiten": (ch.check_whiten, ch.whiten),
+    "my_silhouette_samples": (checkers.check_silhouette, helpers.silhouette_samples),
+    "my_simplified_silhouette": (ch.check_simplified_silhouette, ch.simplified_silhouette),
+    "my_matched_accuracy": (ch.check_matched_accuracy, matched_accuracy),
+    "my_calinski_harabasz": (ch.check_calinski_harabasz, helpers.calinski_harabasz_score),
+    "my_quantize": (checkers.check_quantize, lambda image, k: helpers.quantize(image, k)),
+    "my_rgb_to_lab": (ch.check_rgb_to_lab, ch.rgb_to_lab),
+    "my_minibatch_update": (checkers.check_minibatch_update, helpers.minibatch_update),
+    "my_update_with_reassignment": (ch.check_update_with_reassignment,
+                                    ch.update_with_reassignment),
+    "my_soft_assign": (checkers.check_soft_assign, helpers.soft_assign),
+    "my_anneal": (ch.check_anneal, ch.anneal),
+    "my_em_spherical_each": (ch.check_em_spherical_each, ch.em_spherical_each),
+    "my_bic": (ch.check_bic, ch.bic),
+    "my_tree_reduce": (ch.check_tree_reduce, ch.tree_reduce),
+}
+PAIRS = [(name, i) for name in EXERCISES for i in range(len(MISTAKES[name]))]
 
 
-def quantize_float(image, k):  # returns the centroid colours as floats: 8x the bytes
-    C, labels = helpers.kmeans(image.reshape(-1, 3).astype(float), k, seed=0)
-    return C[labels].reshape(image.shape), C
+@pytest.mark.parametrize("name", EXERCISES)
+def test_a_right_answer_passes(name, capsys):
+    check, right = EXERCISES[name]
+    outcome = check(right)
+    assert outcome and outcome.status == "passed"
+    assert "checks passed" in capsys.readouterr().out
 
 
-def quantize_flat(image, k):  # forgets to reshape back to (H, W, 3)
-    q, palette = helpers.quantize(image, k)
-    return q.reshape(-1, 3), palette
+def test_another_right_draw_passes_the_initialisation_check():
+    assert write_kmeans.check_init_centroids(init_by_permutation)
 
 
-def quantize_bad_palette(image, k):  # truncates colours instead of taking the nearest
-    q, palette = helpers.quantize(image, k)
-    return (q // 64 * 64).astype(np.uint8), palette
+@pytest.mark.parametrize("name, i", PAIRS, ids=[f"{n}: {MISTAKES[n][i].name}" for n, i in PAIRS])
+def test_each_typical_mistake_is_named(name, i, capsys):
+    check, _ = EXERCISES[name]
+    mistake = MISTAKES[name][i]
+    outcome = check(mistake.fn)
+    assert not outcome and outcome.status in ("wrong", "error")
+    assert outcome.mistake is not None and outcome.mistake.name == mistake.name, outcome.message
+    out = capsys.readouterr().out
+    assert f'Case "{outcome.case}"' in out or f'on case "{outcome.case}"' in out
+    assert f"Likely mistake: {mistake.name}" in out and "use the reference" in out
 
 
-def update_replace_by_batch_mean(C, counts, batch):  # the course text's exercise, literally
-    labels = helpers.assign(batch, C)
-    C = C.copy()
-    for j in range(len(C)):
-        if np.any(labels == j):
-            C[j] = batch[labels == j].mean(axis=0)
-    return C, counts + np.bincount(labels, minlength=len(C))
+def test_every_code_exercise_has_a_checker_and_two_mistakes():
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            exercise = cell["metadata"].get("exercise")
+            if not exercise:
+                continue
+            assert exercise["stub"] in MISTAKES, (path.name, exercise["stub"])
+            if exercise["kind"] == "code":
+                assert exercise["stub"] in EXERCISES or exercise["stub"] == "my_silhouette_vectorised"
+                assert len(MISTAKES[exercise["stub"]]) >= 2, exercise["stub"]
 
 
-def update_fixed_rate(C, counts, batch):  # a constant learning rate never settles
-    labels = helpers.assign(batch, C)
-    C = C.copy()
-    for x, j in zip(batch, labels):
-        C[j] += 0.1 * (x - C[j])
-    return C, counts + np.bincount(labels, minlength=len(C))
+@pytest.mark.parametrize("name", EXERCISES)
+def test_a_stub_lists_the_cases(name, capsys):
+    check, _ = EXERCISES[name]
+    outcome = check(stub)
+    assert not outcome and outcome.status == "not written"
+    out = capsys.readouterr().out
+    assert "is not written yet" in out and "\n  - " in out and "use the reference" in out
 
 
-def update_forgets_counts(C, counts, batch):
-    return helpers.minibatch_update(C, counts, batch)[0], counts
+def test_an_error_in_the_learners_code_is_reported_with_its_line(capsys):
+    def my_assign(X, centroids):
+        distances = ((X[:, None] - centroids[None]) ** 2).sum(axis=2)
+        return distances.argmin(axis=1)[len(X)]  # an index one past the end
+
+    outcome = write_kmeans.check_assign(my_assign)
+    assert outcome.status == "error" and outcome.mistake is None
+    out = capsys.readouterr().out
+    assert "stopped with an error" in out and "IndexError" in out
+    assert "return distances.argmin(axis=1)[len(X)]" in out
 
 
-def soft_naive(X, C, beta):  # exp() without the max trick: 0/0 for a huge beta
-    d = ((np.asarray(X)[:, None] - np.asarray(C)[None]) ** 2).sum(axis=2)
-    with np.errstate(all="ignore"):
-        e = np.exp(-beta * d)
-        return e / e.sum(axis=1, keepdims=True)
+def test_a_wrong_answer_no_mistake_explains_names_none(capsys):
+    def my_assign(X, centroids):  # wrong in no typical way: every label 0
+        return np.zeros(len(X), dtype=int)
+
+    outcome = write_kmeans.check_assign(my_assign)
+    assert outcome.status == "wrong" and outcome.mistake is None
+    out = capsys.readouterr().out
+    assert "Likely mistake" not in out and "expected" in out
 
 
-def soft_unsquared(X, C, beta):  # distances, not squared distances
-    d = np.sqrt(((np.asarray(X)[:, None] - np.asarray(C)[None]) ** 2).sum(axis=2))
-    e = np.exp(-beta * (d - d.min(axis=1, keepdims=True)))
-    return e / e.sum(axis=1, keepdims=True)
+def test_a_function_that_changes_its_input_is_told(capsys):
+    def my_update(X, labels, centroids):
+        centroids -= 0  # harmless, but for a wrong answer below
+        centroids[0] = 99.0  # changes the caller's array
+        return write_kmeans.update_keeping_empty(X, labels, centroids)
+
+    outcome = write_kmeans.check_update(my_update)
+    assert outcome.status == "wrong" and "changed its input `centroids` in place" in outcome.message
 
 
-def soft_unnormalised(X, C, beta):
-    d = ((np.asarray(X)[:, None] - np.asarray(C)[None]) ** 2).sum(axis=2)
-    return np.exp(-beta * (d - d.min(axis=1, keepdims=True)))
+def test_use_says_which_function_the_notebook_goes_on_with(capsys):
+    from helpers.exercises.pattern import Outcome, use
 
+    def my_assign(X, centroids):
+        raise NotImplementedError
 
-@pytest.mark.parametrize(
-    "checker, wrong, message",
-    [
-        (check_silhouette, silhouette_self_included, r"silhouette of sample \d+ is .*, expected"),
-        (check_silhouette, silhouette_b_all_others, r"silhouette of sample \d+ is .*, expected"),
-        (
-            check_silhouette,
-            lambda X, labels: helpers.silhouette_samples(X, labels)[:-1],
-            r"result has shape",
-        ),
-        (check_quantize, quantize_float, r"dtype float64, expected uint8"),
-        (check_quantize, quantize_flat, r"shape \(\d+, 3\), expected \(24, 32, 3\)"),
-        (check_quantize, quantize_bad_palette, r"not in the palette"),
-        (check_minibatch_update, update_replace_by_batch_mean, r"centre \d moved to .* expected"),
-        (check_minibatch_update, update_fixed_rate, r"centre \d moved to .* expected"),
-        (check_minibatch_update, update_forgets_counts, r"counts are .* expected"),
-        (check_soft_assign, soft_naive, r"overflowed or underflowed"),
-        (check_soft_assign, soft_unsquared, r"responsibility of point \d+ for centroid \d is"),
-        (check_soft_assign, soft_unnormalised, r"sum to .*, expected 1"),
-    ],
-)
-def test_checkers_reject_typical_mistakes(checker, wrong, message):
-    with pytest.raises(CheckFailed, match=message):
-        checker(wrong)
+    assert use(my_assign, Outcome("passed"), helpers.assign) is my_assign
+    assert use(my_assign, Outcome("wrong"), helpers.assign) is helpers.assign
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["From here on: your my_assign.",
+                   "From here on: the reference, helpers.kmeans.assign, in place of my_assign "
+                   "(until yours passes its check)."]

@@ -136,18 +136,18 @@ def _errors(page) -> list[str]:
 
 def _move_slider(page, widget_index, slider_index, presses, name):
     """Press ArrowRight on a slider of the widget; return screenshots before and after."""
-    widget = page.locator(".widget-interact").nth(widget_index)
+    widget = page.locator(".kmeans-explorer").nth(widget_index)
     widget.scroll_into_view_if_needed()
-    output = widget.locator(".widget-output").first
-    output.locator("img").first.wait_for(timeout=60_000)
-    before = output.screenshot(path=str(ARTIFACTS / f"{name}-before.png"))
+    picture = widget.locator("img.widget-image").first
+    picture.wait_for(timeout=60_000)
+    before = picture.screenshot(path=str(ARTIFACTS / f"{name}-before.png"))
     handle = widget.locator(".noUi-handle").nth(slider_index)
     handle.focus()
     for _ in range(presses):
         handle.press("ArrowRight")
     page.wait_for_timeout(4000)  # the kernel redraws the figure
-    output.locator("img").first.wait_for(timeout=60_000)
-    after = output.screenshot(path=str(ARTIFACTS / f"{name}-after.png"))
+    picture.wait_for(timeout=60_000)
+    after = picture.screenshot(path=str(ARTIFACTS / f"{name}-after.png"))
     return before, after
 
 
@@ -170,10 +170,10 @@ def test_notebook_01_runs_and_the_k_slider_redraws(lab, browser):
     page.close()
 
 
-WRONG_ANSWER = """def my_count_poor_starts(X, k, seeds, threshold):
-    runs = [helpers.kmeans(X, k, init="random", tol=0, seed=s) for s in seeds]
-    return sum(helpers.inertia(X, *run) > threshold for run in runs)"""  # n_init=1 forgotten
-RIGHT_ANSWER = WRONG_ANSWER.replace('init="random", tol=0', 'init="random", n_init=1, tol=0')
+WRONG_ANSWER = """def my_init_centroids(X, k, rng):
+    return X[rng.randint(0, len(X), size=k)]"""  # with replacement: a row can come twice
+RIGHT_ANSWER = """def my_init_centroids(X, k, rng):
+    return X[rng.choice(len(X), k, replace=False)]"""
 
 
 def _type_into_cell_and_run_it_and_the_next(page, cell, text):
@@ -187,21 +187,30 @@ def _type_into_cell_and_run_it_and_the_next(page, cell, text):
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
 
 
+def _read(cell, expected):
+    """The cell's text once it shows ``expected`` (Lab renders a cell only once it is in
+    view, a moment after scrolling to it); a timeout names what was missing."""
+    cell.scroll_into_view_if_needed()
+    cell.get_by_text(expected).first.wait_for(timeout=30_000)
+    return cell.inner_text()
+
+
 def _do_the_first_exercise(page):
     cells = page.locator(".jp-Notebook .jp-Cell")
-    stub = cells.filter(has_text="def my_count_poor_starts(").first
-    checker = cells.filter(has_text="passed_count = check_count_poor_starts(").first
-    stub.scroll_into_view_if_needed()
-    assert "my_count_poor_starts is not written yet" in checker.inner_text()
+    stub = cells.filter(has_text="def my_init_centroids(").first
+    checker = cells.filter(has_text="ok_init = check_init_centroids(").first
+    _read(checker, "my_init_centroids is not written yet")
     assert page.locator(".jp-Notebook .jp-InputPlaceholder").count() >= 3  # solutions collapsed
     _type_into_cell_and_run_it_and_the_next(page, stub, WRONG_ANSWER)
     page.screenshot(path=str(ARTIFACTS / "01-exercise-wrong.png"))
-    text = checker.inner_text()
-    assert "CheckFailed" in text and "[course data, k=4, seeds 0-19, inertia above 400]" in text
+    text = _read(checker, "my_init_centroids is not right yet")
+    assert "my_init_centroids is not right yet" in text and '"5 points, k=5: every row once"' in text
+    assert "Likely mistake: drawn with replacement" in text and "use the reference" in text
+    assert "Traceback" not in text  # a wrong answer is a message, not an error
     stub.scroll_into_view_if_needed()
     _type_into_cell_and_run_it_and_the_next(page, stub, RIGHT_ANSWER)
     page.screenshot(path=str(ARTIFACTS / "01-exercise-right.png"))
-    assert "All 3 poor-start count checks passed." in checker.inner_text()
+    _read(checker, "All 4 initialisation checks passed.")
 
 
 def test_notebook_02_iteration_slider_steps_through_the_run(lab, browser):

@@ -1,32 +1,42 @@
-"""A learner who writes every exercise of a chapter: each stub cell gets its worked solution
-(under the stub's name), the notebook runs top to bottom, and every checker passes.
+"""A wrong answer never stops the course: notebooks run as three learners would.
 
-With the stubs untouched the notebooks run to the end under nbval. Solved, all eleven
-take as long again (``python3 run.py store --solutions`` runs them all, about 3 minutes
-here), so the suite runs two: 06 and 09, whose main exercise the rest of the notebook
-then uses (the learner's function if it passed, else the worked solution).
+``python3 run.py store --solutions``, ``--mistakes`` and ``--student`` run every notebook
+with every exercise answered right (the worked solutions), answered wrong in the usual way
+(``helpers.exercises.mistakes``), or left unwritten with the worked solutions removed (a
+student edition); each must run to its end, and every checker must say what the mode
+expects. With the stubs untouched nbval runs them all. The suite runs each mode on two
+notebooks (all twelve take about as long again as the notebooks themselves, per mode).
 """
 
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from tools.run_notebooks import run_solved, with_solutions
+from tools.run_notebooks import run_as, with_mistakes, with_solutions, without_solutions
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("name", ["06_silhouette.ipynb", "10_soft_assignment.ipynb"])
-def test_the_notebook_solved_passes_every_checker(name, monkeypatch):
+@pytest.mark.parametrize(
+    "mode, name",
+    [
+        ("solutions", "06_silhouette.ipynb"),
+        ("solutions", "10_soft_assignment.ipynb"),
+        ("mistakes", "01_the_algorithm.ipynb"),
+        ("mistakes", "10_soft_assignment.ipynb"),
+        ("student", "01_the_algorithm.ipynb"),
+        ("student", "06_silhouette.ipynb"),
+    ],
+)
+def test_the_notebook_runs_to_its_end_in_each_mode(mode, name, monkeypatch):
     monkeypatch.setenv("PYTHONHASHSEED", "0")  # as the test command and the store
-    run_solved(ROOT / "notebooks" / name)  # raises, naming the cell, if a check fails
+    run_as(ROOT / "notebooks" / name, mode)  # raises, naming the cell, if a check disagrees
 
 
-def test_solving_replaces_every_stub_with_its_solution():
-    import nbformat
-
+def test_the_modes_change_only_the_exercises():
     nb = nbformat.read(ROOT / "notebooks" / "10_soft_assignment.ipynb", as_version=4)
     solved, checks = with_solutions(nb)
     assert len(checks) == 4
@@ -36,3 +46,9 @@ def test_solving_replaces_every_stub_with_its_solution():
         assert source.count(f"def {exercise['stub']}(") == 2  # the stub, then the solution
         assert exercise["solution"] not in source and f"{exercise['stub']}" in solved.cells[j].source
     assert nb.cells[checks[0][0]].source.count("def ") == 1  # the original is untouched
+    wrong, _ = with_mistakes(nb)
+    assert all(f"as_learners({wrong.cells[i].metadata['exercise']['stub']!r})" in wrong.cells[i].source
+               for i, _ in checks)
+    student, student_checks = without_solutions(nb)
+    assert len(student.cells) == len(nb.cells) - 4 and len(student_checks) == 4
+    assert not any("exercise-solution" in c.metadata.get("tags", []) for c in student.cells)
