@@ -5,7 +5,9 @@
     python3 run.py setup   # only create (or update) .venv, e.g. before going offline
     python3 run.py bench   # the speed and memory table against scikit-learn (--quick: < 1 min)
     python3 run.py book    # a static HTML book of the executed notebooks, in build/book/
-    python3 run.py store   # re-run notebooks and store their outputs (for authors)
+    python3 run.py store   # re-run notebooks and store their outputs (for authors);
+                           # --solutions, --mistakes or --student: run them as those
+                           # learners would, nothing stored
 
 Only Python 3.11+ and pip are needed. The environment lives in ./.venv and is rebuilt
 whenever requirements.lock or pyproject.toml change. Extra arguments go to the tool,
