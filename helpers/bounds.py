@@ -26,7 +26,7 @@ and goes back to Lloyd passes for good if the bounds stop paying. It is composed
 engines (sharing one ``Prepared`` X); its thresholds are constructor arguments.
 
 Memory: per row, a label and two bounds (24 bytes); per step, temporaries of one chunk of
-rows per thread; between centroids, one (k, k) matrix. Notebook 11, section 10, explains
+rows per thread; between centroids, one (k, k) matrix. Notebook 13, section 10, explains
 and measures it.
 """
 
@@ -35,6 +35,7 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.engine import (
+    BLOCK_FLOATS,
     NO_MOVES,
     Lloyd,
     Pass,
@@ -79,16 +80,22 @@ def two_nearest(xa, c_aug, block_rows=None):
 def half_gaps(c: np.ndarray) -> np.ndarray:
     """Half the distance from every centroid to its nearest other one, shape (k,).
 
-    By the identity, in one (k, k) matrix (a (k, k, d) array of differences would take
-    k times d times as much memory: 1 GB at k = 2,000, d = 32)."""
+    By the identity, a block of rows of the (k, k) matrix at a time (at most
+    ``BLOCK_FLOATS`` numbers: a (k, k, d) array of differences would take 1 GB at k = 2,000,
+    d = 32, and even the whole (k, k) matrix 128 MB at k = 4,000)."""
     k = len(c)
     if k == 1:
         return np.full(1, np.inf)
     c = c.astype(np.float64)
     sq = np.einsum("ij,ij->i", c, c)
-    between = sq[:, None] + sq[None, :] - 2.0 * (c @ c.T)
-    np.fill_diagonal(between, np.inf)
-    return 0.5 * np.sqrt(np.maximum(between.min(axis=1), 0.0))
+    nearest = np.empty(k)
+    rows = max(1, BLOCK_FLOATS // k)
+    for start in range(0, k, rows):
+        stop = min(start + rows, k)
+        between = sq[start:stop, None] + sq[None, :] - 2.0 * (c[start:stop] @ c.T)
+        between[np.arange(stop - start), np.arange(start, stop)] = np.inf  # not itself
+        nearest[start:stop] = between.min(axis=1)
+    return 0.5 * np.sqrt(np.maximum(nearest, 0.0))
 
 
 class Hamerly:
@@ -263,7 +270,7 @@ class Auto:
 
     A Lloyd pass costs the same whatever moves; a bounded step costs a few passes over the
     per-row state plus the distances of the rows it must check, so it pays once those are
-    few. The rule (measured in notebook 11): switch to bounds once fewer than
+    few. The rule (measured in notebook 13): switch to bounds once fewer than
     ``switch_below`` of the rows changed cluster in a step; switch back for the rest of
     the run once ``back_after`` bounded steps in a row had to check more than
     ``back_above`` of the rows (data without clusters, where many points stay near a

@@ -17,18 +17,18 @@ runs it unless told otherwise. The others give the same answer faster:
 engine        how                                                                 where
 ============  ==================================================================  ======
 ``Lloyd``     the assignment and the update in one pass over X, in blocks of      here
-              rows, on threads (notebook 11, sections 2-8)
+              rows, on threads (notebook 13, sections 2-8)
 ``Hamerly``   Lloyd's step, skipping the distances that the triangle inequality   bounds
-              rules out (notebook 11, section 10)
+              rules out (notebook 13, section 10)
 ``Auto``      ``Lloyd`` while many points change cluster, ``Hamerly`` once few    bounds
               do, back to ``Lloyd`` if the bounds stop paying
 ============  ==================================================================  ======
 
 A new engine (Elkan's bounds, say) is one class with these two methods; ``kmeans`` takes
-the class as its ``algorithm``. How the fast pass is built (notebook 11):
+the class as its ``algorithm``. How the fast pass is built (notebook 13):
 
 ====================================  ==============================================
-notebook 11, section                  here
+notebook 13, section                  here
 ====================================  ==============================================
 2. the dot-product identity           ``augment``: ``[x, 1] . [-2c, ||c||^2]`` is
                                       ``||c||^2 - 2 x.c``, all pairs in one product
@@ -140,7 +140,7 @@ def nearest_centroid(X, centroids, shift=None, *, n_threads=None, chunk_rows=Non
     """Nearest centroid of every row of X and the squared distance to it, in bounded memory.
 
     ``shift`` is subtracted from the rows of X and from the centroids before the identity
-    is used; by default ``centring_shift`` of X, the data's mean as in the core's
+    is used; by default ``centring_shift`` of X, the middle of the data as in the core's
     ``assign``. (The centroids' mean would be pulled away from the points by one far
     centroid, an empty cluster's say, and cost accuracy in float32.) Extra memory: a chunk
     and a block per thread.
@@ -204,7 +204,7 @@ def cluster_sums(xb: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     """Sum of the rows of ``xb`` in each cluster, shape (k, n_features), added in float64
     (also for float32 rows).
 
-    Measured (notebook 11, section 4): one weighted ``bincount`` per feature is faster up
+    Measured (notebook 13, section 4): one weighted ``bincount`` per feature is faster up
     to about 4 features; beyond that, a product with the sparse (k, rows) one-hot matrix of
     the labels wins, by more the more features. Neither loops over clusters in Python.
     """
@@ -311,9 +311,9 @@ def fused_pass(
 
 
 class Prepared:
-    """X made ready once for a whole fit (notebook 11, section 7), shared by its engines.
+    """X made ready once for a whole fit (notebook 13, section 7), shared by its engines.
 
-    Holds ``[x - shift, 1]`` for every row, with ``shift`` near the mean
+    Holds ``[x - shift, 1]`` for every row, with ``shift`` in the middle of the data
     (``centring_shift``): one copy of X, as scikit-learn also makes. Engines work in these
     centred coordinates and return centroids in X's own.
 
@@ -423,3 +423,16 @@ class Lloyd:
         self.c = (sums / counts[:, None]).astype(data.dtype)
         self.computed.append(len(labels))
         return Pass(labels, self.c + data.shift, score, moved)
+
+
+def make_engine(engine_class, X, sample_weight=None, n_threads=None):
+    """``engine_class(X, sample_weight=..., n_threads=...)``, the way ``kmeans`` makes its
+    engine; a ``ValueError`` naming ``algorithm`` when a class of one's own cannot be made
+    that way."""
+    try:
+        return engine_class(X, sample_weight=sample_weight, n_threads=n_threads)
+    except TypeError as error:
+        if engine_class.__module__.startswith("helpers."):
+            raise
+        raise ValueError(f"algorithm {engine_class.__name__} could not be made as "
+                         f"algorithm(X, sample_weight=..., n_threads=...): {error}") from error

@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from helpers import engine
 from helpers.kmeans import assign, inertia, kmeans
+from helpers.numerics import to_safe_units
 from helpers.validation import check_choice, check_int, check_sample_weight
 
 ALGORITHMS = ("auto", "lloyd", "hamerly")
@@ -115,9 +116,10 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     def transform(self, X):
         """Euclidean distance of every row to every centre: shape (n_samples, n_clusters)."""
         X = self._data(X)
-        centres = self.cluster_centers_.astype(X.dtype)
-        squared = np.stack([engine.sq_dist_to(X, c) for c in centres], axis=1)  # exact
-        return np.sqrt(squared).astype(X.dtype)
+        # in safe units (numerics.to_safe_units): squares neither overflow nor underflow
+        scale, X_safe, centres = to_safe_units(X, self.cluster_centers_.astype(X.dtype))
+        squared = np.stack([engine.sq_dist_to(X_safe, c) for c in centres], axis=1)  # exact
+        return (np.sqrt(squared) * scale).astype(X.dtype)
 
     def score(self, X, y=None, sample_weight=None):
         """Minus the inertia of X with its nearest centres (higher is better, as scikit-learn)."""

@@ -1,6 +1,6 @@
 """K-Means from scratch: the algorithm as notebook 01 builds it, one function per step.
 
-1. ``init_centroids``  k distinct random rows, or k-means++ (``kmeans_pp``, notebook 04);
+1. ``init_centroids``  k distinct random rows, or k-means++ (``kmeans_pp``, notebook 05);
 2. ``assign``          the nearest centroid of every point;
 3. ``update``          every centroid to the mean of its points;
 4. ``lloyd_steps``     repeat 2 and 3, yield every iteration, stop when nothing changes;
@@ -20,7 +20,7 @@ from typing import Iterator, NamedTuple
 import numpy as np
 
 from helpers.bounds import Auto, Hamerly
-from helpers.engine import Lloyd, Pass, sum_sq_distances
+from helpers.engine import Lloyd, Pass, make_engine, sum_sq_distances
 from helpers.kmeans_pp import kmeans_pp
 from helpers.numerics import centring_shift, from_safe_units, relative_weights, to_safe_units
 from helpers.threads import blas_on_one_thread
@@ -79,10 +79,12 @@ def init_centroids(X: np.ndarray, k: int, init, rng: np.random.RandomState, weig
 def assign(X, centroids) -> np.ndarray:
     """Index of the nearest centroid (squared Euclidean distance) of every point, shape
     (n_samples,), for X of shape (n_samples, n_features) and centroids of shape (k,
-    n_features). Ties go to the lowest index.
+    n_features). Distances that come out equal go to the lowest index (``np.argmin``);
+    exact ties of the real distances can come out unequal after rounding.
 
-    Uses ``||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2`` after centring both near the data's
-    mean, which keeps the identity accurate far from the origin (notebook 01).
+    Uses ``||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2`` after centring both in the middle of
+    the data (``numerics.centring_shift``), which keeps the identity accurate far from the
+    origin and beside far outliers (notebook 01).
 
     >>> assign([[0, 0], [9, 9], [1, 0]], [[0, 0], [10, 10]])
     array([0, 1, 0])
@@ -90,7 +92,7 @@ def assign(X, centroids) -> np.ndarray:
     X = check_data(X)
     centroids = check_centroids(centroids, X)
     _, X, centroids = to_safe_units(X, centroids)
-    shift = centring_shift(X)  # the mean, rounded so that ties stay exact
+    shift = centring_shift(X)  # the data's middle, rounded so that ties stay exact
     Xc, C = X - shift, centroids - shift
     distances = np.sum(C**2, axis=1) - 2 * Xc @ C.T  # (n, k); ||x||^2 is the same for all c
     return np.argmin(distances, axis=1)
@@ -122,9 +124,10 @@ def update(X, labels, centroids, sample_weight=None) -> np.ndarray:
 def fill_empty_clusters(X, labels, centroids, weights=None) -> np.ndarray:
     """``labels`` with one point moved into each empty cluster (unchecked).
 
-    Each empty cluster, in order, takes the point farthest from its own centroid (ties:
-    the lowest index) among the points of positive weight whose cluster keeps another
-    point of positive weight. Points are counted, not weights summed, so the rule is exact.
+    Each empty cluster, in order, takes the point farthest from the centroid of the cluster
+    it is in (ties: the lowest index) among the points of positive weight whose cluster
+    keeps another point of positive weight. Points are counted, not weights summed, so the
+    rule is exact.
     """
     k = len(centroids)
     w = np.ones(len(X)) if weights is None else weights
@@ -243,7 +246,7 @@ def tolerance(X, tol: float) -> float:
 
 
 # --------------------------------------------------------------------------- 5. kmeans
-ENGINES = {"lloyd": Lloyd, "hamerly": Hamerly, "auto": Auto}  # by name (notebook 11)
+ENGINES = {"lloyd": Lloyd, "hamerly": Hamerly, "auto": Auto}  # by name (notebook 13)
 # Starts whose inertias differ by less than this share tie (the same clusters in another
 # order, rounded differently): the earlier is kept, whatever the data's or weights' scale.
 TIE = 1e-9
@@ -296,7 +299,7 @@ def kmeans(X, k, *, init="k-means++", n_init=10, max_iter=300, tol=1e-4, seed=0,
         w = None  # equal weights: the same means, draws and best start as no weights
     tol, best = tolerance(X, tol), None
     with blas_on_one_thread():  # once per fit: our threads, not BLAS's, share the cores
-        fast = engine_class(X, sample_weight=w, n_threads=n_threads)  # X prepared once
+        fast = make_engine(engine_class, X, w, n_threads)  # X prepared once
         for _ in range(1 if given else n_init):
             c0 = start[0] if given else init_centroids(X, k, init, rng, w)
             for step in lloyd_steps(X, c0, max_iter, tol, with_inertia=False, engine=fast):

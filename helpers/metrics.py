@@ -13,7 +13,7 @@ External scores compare the clusters with known classes (the digits' true labels
   sits in one cluster): how much knowing the cluster tells about the class.
 
 Internal scores use only the data and the labels (the silhouette is in
-``helpers/exercises/silhouette.py``, as notebook 06 builds it):
+``helpers/exercises/silhouette.py``, as notebook 07 builds it):
 
 - ``calinski_harabasz_score``  spread between clusters over spread within them (higher is
                                better);
@@ -227,7 +227,7 @@ def _clusters(X, labels):
     X = check_data(X).astype(np.float64, copy=False)
     codes, k = check_cluster_labels(labels, X)
     _, X = to_safe_units(X)  # a power of two: squares stay finite, the ratios do not change
-    X = X - centring_shift(X)  # a round number near the mean: tight clusters far from 0 stay exact
+    X = X - centring_shift(X)  # a round number in the middle: tight clusters far from 0 stay exact
     return X, codes, k
 
 

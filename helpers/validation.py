@@ -174,6 +174,11 @@ def check_xp_arrays(xp, X, centroids, labels=None):
         )
     if labels is not None:
         k = centroids.shape[0]
+        if k > X.shape[0]:  # as the core's update says
+            raise ValueError(
+                f"the number of centroids k must be an integer in [1, n_samples={X.shape[0]}], "
+                f"got {k}"
+            )
         if tuple(labels.shape) != (X.shape[0],) or not xp.isdtype(labels.dtype, "integral"):
             raise ValueError(
                 f"labels must be integers of shape (n_samples,)=({X.shape[0]},), got shape "
@@ -318,6 +323,15 @@ def check_engine(algorithm, engines: dict):
     engine interface of ``helpers/engine.py``."""
     if isinstance(algorithm, str) or not callable(algorithm):
         return engines[check_choice(algorithm, "algorithm", tuple(engines))]
+    missing = [name for name in ("start", "step") if not callable(getattr(algorithm, name, None))]
+    if not isinstance(algorithm, type) or missing:
+        quoted = ", ".join(repr(name) for name in engines)
+        raise ValueError(
+            f"algorithm must be one of {quoted}, or an engine class with start(centroids) and "
+            f"step() methods, made as algorithm(X, sample_weight=..., n_threads=...) "
+            f"(helpers/engine.py); got {getattr(algorithm, '__name__', repr(algorithm))}"
+            + (f", which has no {' and no '.join(missing)} method" if missing else "")
+        )
     return algorithm
 
 

@@ -153,3 +153,15 @@ def test_bounded_fits_need_only_their_per_row_state_beyond_lloyds_memory(kind):
     allowed = lloyd + 24 * len(X) + 8e6
     for algorithm in ("hamerly", "auto"):
         assert _peak_of_fit(X, 64, algorithm) <= allowed, algorithm
+
+
+def test_half_gaps_need_only_a_block_of_the_k_by_k_matrix():
+    c = np.random.RandomState(0).uniform(size=(4000, 2))
+    diff = np.sqrt(((c[:, None] - c[None]) ** 2).sum(axis=2))
+    np.fill_diagonal(diff, np.inf)
+    tracemalloc.start()
+    gaps = bounds.half_gaps(c)
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    np.testing.assert_allclose(gaps, 0.5 * diff.min(axis=1), rtol=1e-6, atol=1e-9)
+    assert peak < 10  # MB; the whole (k, k) matrix and one temporary took 256

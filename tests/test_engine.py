@@ -10,7 +10,7 @@ from sklearn.datasets import make_blobs
 import helpers
 from helpers import engine
 from helpers.kmeans import Plain, lloyd_steps
-from helpers.numerics import centring_shift
+from helpers.numerics import round_shift
 from tests.datasets import SMALL, dataset, start
 
 
@@ -176,11 +176,26 @@ def exact_labels(X, C):
 def test_one_far_centroid_costs_no_accuracy_in_float32():
     # Centred on the centroids' mean, one centroid at 1,000 (an empty cluster's) moves the
     # centre 15 units from these points and mislabels a few of them in float32. Centred
-    # on the data's mean, none.
+    # in the data's middle (centring_shift), none.
     X = np.random.RandomState(0).normal(size=(20_000, 16)).astype(np.float32)
     C = X[:64].copy()
     C[0] = 1000.0
     labels, _ = engine.nearest_centroid(X, C)
     np.testing.assert_array_equal(labels, exact_labels(X, C))
-    off_centre, _ = engine.nearest_centroid(X, C, centring_shift(C))
-    assert (off_centre != exact_labels(X, C)).sum() > 0  # what the data's mean avoids
+    centroids_mean = round_shift(C.mean(axis=0), C.min(axis=0), C.max(axis=0)).astype(C.dtype)
+    off_centre, _ = engine.nearest_centroid(X, C, centroids_mean)
+    assert (off_centre != exact_labels(X, C)).sum() > 0  # what the data's middle avoids
+
+
+def test_one_far_outlier_does_not_pull_the_centre_away_from_the_points():
+    # One point at 1e12 pulls the data's mean to 5e8; centred there, the identity's
+    # rounding swamped the distances between the other 2,000 points (848 wrong labels).
+    # The median of evenly spaced rows stays among them.
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(size=(1000, 2)), rng.normal(size=(1000, 2)) + [3, 0], [[1e12, 1e12]]])
+    C = np.array([[0.0, 0.0], [3.0, 0.0], [1e12, 1e12]])
+    np.testing.assert_array_equal(helpers.assign(X, C), exact_labels(X, C))
+    mean_centred, _ = engine.nearest_centroid(X, C, X.mean(axis=0))
+    assert (mean_centred != exact_labels(X, C)).sum() > 100  # what the mean did
+    centroids, _ = helpers.kmeans(X, 3, init=C, tol=0)
+    np.testing.assert_allclose(centroids[:2], [X[:1000].mean(axis=0), X[1000:2000].mean(axis=0)], atol=0.2)

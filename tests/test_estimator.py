@@ -98,3 +98,13 @@ def test_helpers_loads_sklearn_only_when_kmeans_is_asked_for():
     assert result.stdout.strip() == "False True", result.stdout + result.stderr
     with pytest.raises(AttributeError, match="has no attribute 'Kmeans'"):
         helpers.Kmeans  # noqa: B018
+
+
+@pytest.mark.parametrize("factor, dtype", [(1e20, np.float32), (1e200, np.float64), (1e-170, np.float64)])
+def test_transform_gives_finite_distances_at_extreme_scales(factor, dtype):
+    X = np.array([[0.0, 0], [1, 0], [10, 0], [11, 0]])
+    model = helpers.KMeans(2, random_state=0).fit((X * factor).astype(dtype))
+    distances = model.transform((X * factor).astype(dtype))
+    expected = helpers.KMeans(2, random_state=0).fit(X).transform(X) * factor
+    assert distances.dtype == dtype and np.isfinite(distances).all()
+    np.testing.assert_allclose(np.sort(distances, axis=1), np.sort(expected, axis=1), rtol=1e-5)

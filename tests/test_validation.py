@@ -215,3 +215,29 @@ def test_n_threads_must_be_a_positive_integer():
     for bad in (0, 1.5, "2"):
         with pytest.raises(ValueError, match=r"n_threads must be an integer >= 1"):
             helpers.kmeans(X_OK, 2, n_threads=bad)
+
+
+def test_an_engine_class_without_the_interface_is_refused_by_name():
+    class NoStep:
+        def __init__(self, X, sample_weight=None, n_threads=None):
+            pass
+
+        def start(self, centroids):
+            pass
+
+    class NoWeights:
+        def __init__(self, X):
+            pass
+
+        def start(self, centroids):
+            pass
+
+        def step(self):
+            pass
+
+    X = np.random.RandomState(0).normal(size=(30, 2))
+    for algorithm, words in [(NoStep, "no step method"), (int, "got int"), (len, "got len"),
+                             (NoWeights, "could not be made as algorithm(X, sample_weight")]:
+        with pytest.raises(ValueError, match="algorithm") as caught:
+            helpers.kmeans(X, 2, algorithm=algorithm)
+        assert words in str(caught.value)

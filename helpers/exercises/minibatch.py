@@ -49,14 +49,20 @@ def minibatch_update(centroids, counts, batch):
     k = centroids.shape[0]
     counts = check_vector(counts, "counts", k)
     batch = check_centroids(batch, centroids, "batch", like="centroids")
+    scale, batch, centroids = to_safe_units(batch, centroids)  # no square or sum overflows
     labels, _ = nearest_centroid(batch, centroids)
     m = np.bincount(labels, minlength=k).astype(float)
     sums = cluster_sums(batch, labels, k)
     new_counts = counts + m
     new = centroids.copy()
     hit = m > 0
-    new[hit] = (counts[hit, None] * centroids[hit] + sums[hit]) / new_counts[hit, None]
-    return new, new_counts
+    with np.errstate(over="ignore", invalid="ignore"):
+        new[hit] = (counts[hit, None] * centroids[hit] + sums[hit]) / new_counts[hit, None]
+    bad = hit & ~np.isfinite(new).all(axis=1)  # counts so large that v c overflowed
+    if bad.any():  # the same running mean, as c + (S - m c) / (v + m)
+        step = (sums[bad] - m[bad, None] * centroids[bad]) / new_counts[bad, None]
+        new[bad] = centroids[bad] + step
+    return new * scale if scale != 1.0 else new, new_counts
 
 
 def minibatch_steps(

@@ -30,7 +30,7 @@ from helpers.engine import (
     nearest_centroid,
 )
 from helpers.kmeans_pp import kmeans_pp
-from helpers.numerics import round_shift, safe_scale
+from helpers.numerics import centring_rows, round_shift, safe_scale, sample_median
 from helpers.validation import (
     check_array_form,
     check_int,
@@ -156,10 +156,13 @@ def dask_lloyd_step(Xa: da.Array, centroids: np.ndarray):
 
 
 def prepare(X: da.Array):
-    """The mean of X and the prepared ``[x - shift, 1]`` rows, persisted on the workers
-    (as the in-memory core, once per run). Returns ``(Xa, shift, mean feature variance)``."""
-    mean, var, low, high = dask.compute(X.mean(axis=0), X.var(axis=0), X.min(axis=0), X.max(axis=0))
-    shift = round_shift(mean, low, high)  # as the in-memory engine centres
+    """The centring shift of X and the prepared ``[x - shift, 1]`` rows, persisted on the
+    workers (as the in-memory core, once per run). Returns ``(Xa, shift, mean feature
+    variance)``. The shift comes from the same evenly spaced rows as the core's
+    (``numerics.centring_shift``), so the labels equal ``helpers.assign``'s."""
+    rows, var, low, high = dask.compute(X[centring_rows(X.shape[0])], X.var(axis=0),
+                                        X.min(axis=0), X.max(axis=0))
+    shift = round_shift(sample_median(rows), low, high).astype(X.dtype)  # as the core centres
     chunks = (X.chunks[0], (X.shape[1] + 1,))
     Xa = X.map_blocks(chunk_prepare, shift, chunks=chunks, dtype=X.dtype).persist()
     return Xa, shift, float(var.mean())
@@ -221,7 +224,7 @@ def weighted_lloyd(points, weights, centroids, max_iter=100) -> np.ndarray:
 
 def kmeans_parallel_init(X: da.Array, k: int, *, oversampling=None, rounds=5, seed=0):
     """k-means|| (Bahmani et al. 2012): k initial centroids in ``2 rounds + 2`` passes over
-    X (counted in notebook 12), plus one row read to start.
+    X (counted in notebook 14), plus one row read to start.
 
     0. One pass checks X (finite) and finds its range (for ``engine.safe_scale``).
     1. One row drawn uniformly is the first candidate.

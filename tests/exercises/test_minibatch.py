@@ -59,3 +59,10 @@ def test_float32_stays_float32():
     centroids, labels = helpers.minibatch_kmeans(X, 4, batch_size=100, n_steps=20, seed=0)
     assert centroids.dtype == np.float32
     np.testing.assert_array_equal(labels, helpers.assign(X, centroids))
+
+
+def test_the_update_stays_finite_near_the_largest_floats():
+    c, v = helpers.minibatch_update([[1e308]], [1.0], [[1.5e308]])
+    assert np.isfinite(c).all() and np.isclose(c[0, 0], 1.25e308) and v.tolist() == [2.0]
+    c, _ = helpers.minibatch_update([[1e10]], [1e300], [[1.0]])  # counts times centroids
+    assert np.isfinite(c).all() and np.isclose(c[0, 0], 1e10)

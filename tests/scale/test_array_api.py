@@ -144,3 +144,20 @@ def test_numpy_and_strict_paths_centre_like_the_core_in_float32():
     core = helpers.assign(X, C)
     np.testing.assert_array_equal(array_api.assign(X, C), core)
     np.testing.assert_array_equal(to_numpy(array_api.assign(xps.asarray(X), xps.asarray(C))), core)
+
+
+def test_strict_update_refuses_more_centroids_than_rows_like_the_core():
+    X, labels = xps.asarray([[1.0, 2.0]]), xps.asarray([0])
+    centroids = xps.asarray([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    with pytest.raises(ValueError, match=r"k must be an integer in \[1, n_samples=1\], got 3"):
+        array_api.update(X, labels, centroids)
+
+
+def test_strict_update_rescales_like_the_core_at_extreme_magnitudes():
+    X, labels, C = [[1e308], [1.5e308], [-1e308]], [1, 1, 0], [[0.0], [1e308]]
+    got = np.from_dlpack(array_api.update(xps.asarray(X), xps.asarray(labels), xps.asarray(C)))
+    np.testing.assert_allclose(got, helpers.update(np.array(X), np.array(labels), np.array(C)))
+    X, C, labels = np.array([[0.0], [1], [4], [5]]), np.array([[0.0], [5], [100]]), np.array([0, 0, 1, 1])
+    for s in (1.0, 1e-300):  # an empty cluster takes the same farthest point at any scale
+        got = np.from_dlpack(array_api.update(xps.asarray(X * s), xps.asarray(labels), xps.asarray(C * s)))
+        np.testing.assert_allclose(got / s, helpers.update(X, labels, C))
