@@ -7,13 +7,13 @@ Where things are (list ``helpers/`` and read in this order):
 
 - ``kmeans.py``      the algorithm, as notebook 01 builds it: assign, update, the loop;
 - ``engine.py``      the engine interface the loop runs on, and the fast Lloyd pass
-                     (notebook 11); ``bounds.py`` the engines that skip distances;
+                     (notebook 13); ``bounds.py`` the engines that skip distances;
 - ``threads.py``     threads, chunks of rows, BLAS held to one thread;
 - ``numerics.py``    the one rescaling, the centring shift, relative weights;
-- ``kmeans_pp.py``   k-means++, the spread-out start of notebook 04;
+- ``kmeans_pp.py``   k-means++, the spread-out start of notebook 05;
 - ``validation.py``  the input checks every entry point shares;
 - ``metrics.py``     how good a clustering is: against known classes, and from the data alone;
-- ``medoids.py``     k-medoids (PAM), the robust alternative of notebook 05;
+- ``medoids.py``     k-medoids (PAM), the robust alternative of notebook 06;
 - ``estimator.py``   ``helpers.KMeans``, the core as a scikit-learn estimator (loaded on
                      first use: it imports scikit-learn);
 - ``exercises/``     worked solutions of the exercises, and the checkers;

@@ -1,6 +1,6 @@
 """K-Means++ (Arthur & Vassilvitskii, 2007): starting centroids spread out by D^2 sampling.
 
-Notebook 04 explains it; ``helpers.kmeans`` uses it by default (``init="k-means++"``).
+Notebook 05 explains it; ``helpers.kmeans`` uses it by default (``init="k-means++"``).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def kmeans_pp_init(X, k: int, seed=0) -> np.ndarray:
     The first centre is a uniformly random point; each next one is drawn with probability
     proportional to its squared distance to the nearest centre chosen so far. Draws the
     same points as the course text's version for the same seed, in O(n k d) instead of
-    O(n k^2 d) (notebook 04).
+    O(n k^2 d) (notebook 05).
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
 """Threads for the engine: how many, one shared pool, chunks of rows, and BLAS held to one.
 
 NumPy's matrix product, argmin and bincount release Python's GIL, so chunks of rows can
-run on threads at the same time (notebook 11, section 6). Two rules keep that fast and
+run on threads at the same time (notebook 13, section 6). Two rules keep that fast and
 the answers repeatable:
 
 - **BLAS on one thread.** OpenBLAS would start its own threads inside every product, and

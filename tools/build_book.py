@@ -27,11 +27,11 @@ NOTEBOOKS = ROOT / "notebooks"
 
 
 def chapter_info(path: Path) -> tuple[str, str]:
-    """Title (the first heading) and goal (the 'What you will do' line) of a notebook."""
+    """Title (the first heading) and goal (the 'Goal' line) of a notebook."""
     nb = json.loads(path.read_text())
     first = "".join(nb["cells"][0]["source"])
     title = re.search(r"^#\s+(.+)$", first, re.M).group(1).strip()
-    goal = re.search(r"\*\*What you will do:\*\*\s*(.+?)(?:\n\n|$)", first, re.S)
+    goal = re.search(r"\*\*(?:Goal|What you will do):\*\*\s*(.+?)(?:\n\n|$)", first, re.S)
     return title, " ".join(goal.group(1).split()) if goal else ""
 
 

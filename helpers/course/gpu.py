@@ -1,5 +1,5 @@
 """Timing the array-API Lloyd step on a GPU (PyTorch, CuPy) against its floor, for
-``benchmarks/gpu.py`` and notebook 12. Neither library is a project dependency: every
+``benchmarks/gpu.py`` and notebook 15. Neither library is a project dependency: every
 function imports its own, and runs on PyTorch's CPU build too (``device="cpu"``).
 
 The floor is the one matrix product every method needs, ``X @ C.T``, computed block by

@@ -365,3 +365,62 @@ def plot_table(table, *, rows, cols, xlabel, ylabel, ax=None, title=None):
     if title:
         ax.set_title(title)
     return ax
+
+
+def plot_boundaries(X, groups, centroids, *, ax=None, title=None):
+    """K-Means' Voronoi regions (straight boundaries halfway between centroids) shaded
+    behind the points, each coloured by its *true* group, so that the points on the wrong
+    side of a boundary stand out.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, 2)
+    groups : ndarray of shape (n_samples,), the true groups
+    centroids : ndarray of shape (k, 2)
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    ax = _axes(ax)
+    groups = np.asarray(groups)
+    clusters = assign(X, centroids)
+    table = np.zeros((groups.max() + 1, len(centroids)), int)
+    np.add.at(table, (groups, clusters), 1)
+    if table.shape[0] == table.shape[1]:  # as many groups as centroids
+        _, order = linear_sum_assignment(-table)  # the region of group j's colour
+        centroids = np.asarray(centroids)[order]
+    xlim, ylim = _limits(X)
+    plot_voronoi(centroids, xlim, ylim, ax=ax)
+    plot_clusters(X, groups, centroids, ax=ax, title=title)
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    return ax
+
+
+def plot_silhouette_sketch(X, labels, i, *, ax=None):
+    """One sample's silhouette drawn: lines from sample ``i`` to the other points of its
+    cluster (solid: their mean distance is a(i)) and to the points of the nearest other
+    cluster (dashed: b(i)). Returns ``(a, b, s)`` for that sample.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, 2)
+    labels : ndarray of shape (n_samples,)
+    i : int, the sample drawn
+    """
+    ax = _axes(ax)
+    X, labels = np.asarray(X, dtype=float), np.asarray(labels)
+    distance = np.sqrt(((X - X[i]) ** 2).sum(axis=1))
+    own = labels == labels[i]
+    own[i] = False
+    mean_to = {c: distance[labels == c].mean() for c in np.unique(labels) if c != labels[i]}
+    nearest = min(mean_to, key=mean_to.get)
+    a, b = distance[own].mean(), mean_to[nearest]
+    s = (b - a) / max(a, b)
+    plot_clusters(X, labels, ax=ax)
+    for j, style in [(np.flatnonzero(own), "-"), (np.flatnonzero(labels == nearest), "--")]:
+        segments = np.stack([np.repeat(X[i][None], len(j), axis=0), X[j]], axis=1)
+        for segment in segments:
+            ax.plot(*segment.T, style, color="0.25", lw=0.5, alpha=0.35)
+    ax.scatter(*X[i], s=260, facecolors="none", edgecolors="black", linewidths=2.5, zorder=5)
+    ax.set_title(f"a(i) = {a:.2f} (solid), b(i) = {b:.2f} (dashed): s(i) = {s:.2f}")
+    return a, b, s

@@ -62,9 +62,10 @@ def kmeans_tol(X, centroids, tol, max_iter=100):
     return tolerance_loop(X, centroids, tol, max_iter)
 
 
-def tolerance_loop(X, centroids, tol, max_iter, *, keep_last=True):
+def tolerance_loop(X, centroids, tol, max_iter, *, keep_last=True, total=np.sum):
     """``kmeans_tol``'s loop; ``keep_last=False`` drops the update that was small enough
-    (a typical mistake: the check placed before the update is counted)."""
+    (a typical mistake: the check placed before the update is counted), and ``total=np.max``
+    compares the largest single centroid's squared shift with ``tol`` (another)."""
     from helpers.exercises.write_kmeans import update_keeping_empty
     from helpers.kmeans import assign
 
@@ -72,7 +73,7 @@ def tolerance_loop(X, centroids, tol, max_iter, *, keep_last=True):
     while n_updates < max_iter:
         labels = assign(X, centroids)
         new = update_keeping_empty(X, labels, centroids)
-        moved = np.sum((new - centroids) ** 2)
+        moved = total(np.sum((new - centroids) ** 2, axis=1))
         if moved <= tol and not keep_last:
             break
         centroids, n_updates = new, n_updates + 1
@@ -95,6 +96,8 @@ def check_kmeans_tol(fn):
         ("course data, seed 0's start, tol=100.0", X, start(0), 100.0),
         ("course data, seed 5's start, tol=0.01", X, start(5), 0.01),
         ("course data, k=3, tol=0 (stops once nothing moves)", X, start(7, 3), 0.0),
+        ("course data, seed 2's start, tol=10.0 (all the centroids' shifts summed)", X,
+         start(2), 10.0),
     ]
 
     def compare(case, got):
@@ -107,6 +110,12 @@ def check_kmeans_tol(fn):
         same_array(name, "centroids", got[0], want[0])
 
     return run_checks("tolerance", fn, cases, compare, mistakes=MISTAKES["my_kmeans_tol"])
+
+
+def tolerance_loop_largest_shift(X, centroids, tol, max_iter=100):
+    """A typical mistake: the largest single centroid's squared shift against ``tol``,
+    not the sum over all centroids."""
+    return tolerance_loop(X, centroids, tol, max_iter, total=np.max)
 
 
 # ================================================================== 02 · watch it converge
@@ -196,6 +205,13 @@ def check_pca_box_reference(fn):
         cover = (Zr.max(axis=0) - Zr.min(axis=0)) / (high - low)
         if cover.min() < 0.9:
             fail(name, f"the points span only {cover.min():.0%} of one side of the box")
+        middle = np.abs((Zr - (low + high) / 2) / (high - low)) < 0.25  # the box's middle half
+        share = middle.mean(axis=0)
+        if np.abs(share - 0.5).max() > 0.1:  # uniform: half the points in the middle half
+            worst = int(np.argmax(np.abs(share - 0.5)))
+            fail(name, f"along axis {worst} the middle half of the box holds {share[worst]:.0%} of "
+                       "the points, where a uniform draw puts about 50%: draw uniformly, not "
+                       "like the data")
         corr = np.corrcoef(Zr.T)[np.triu_indices(X.shape[1], 1)]
         if np.abs(corr).max() > 0.1:
             fail(
@@ -733,6 +749,43 @@ def check_tree_reduce(fn):
 
     return run_checks("tree reduce", fn, cases, compare, mistakes=MISTAKES["my_tree_reduce"],
                       call=call)
+
+
+# ================================================================== 15 · any array library
+def onehot_sums(X, labels, k):
+    """Reference: the per-cluster sums of the rows of ``X``, shape (k, d), from the array API
+    standard alone: a one-hot (n, k) matrix of the labels, transposed, times X."""
+    from array_api_compat import array_namespace
+
+    xp = array_namespace(X, labels)
+    onehot = xp.astype(labels[:, None] == xp.arange(k)[None, :], X.dtype)  # (n, k)
+    return onehot.T @ X
+
+
+def check_onehot_sums(fn):
+    """``onehot_sums(X, labels, k)`` on NumPy and on ``array_api_strict`` arrays."""
+    import array_api_strict as xp_strict
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 3))
+    labels = rng.randint(0, 4, size=40)
+    labels[labels == 2] = 3  # cluster 2 empty: its row of sums is 0
+    cases = [
+        ("NumPy, 40 x 3, k=4, cluster 2 empty", X, labels, 4),
+        ("array_api_strict, the same arrays", xp_strict.asarray(X), xp_strict.asarray(labels), 4),
+        ("NumPy, 7 x 2, k=7: one point per cluster", X[:7, :2], np.arange(7), 7),
+    ]
+
+    def compare(case, got):
+        name, data, lab, k = case
+        try:
+            got = np.from_dlpack(got) if not isinstance(got, np.ndarray) else got
+        except (TypeError, AttributeError, BufferError, RuntimeError):
+            fail(name, f"expected an array of the input's library, got {type(got).__name__}")
+        want = np.from_dlpack(onehot_sums(data, lab, k))
+        same_array(name, "the sums", got, want, atol=1e-12)
+
+    return run_checks("per-cluster sums", fn, cases, compare, mistakes=MISTAKES["my_onehot_sums"])
 
 
 # ================================================================== 03 · choosing k (noise)

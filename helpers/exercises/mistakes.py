@@ -93,6 +93,19 @@ def kmeans_no_stop(X, centroids, max_iter=100):
     return centroids, labels, max_iter
 
 
+def kmeans_labels_of_the_new_centroids(X, centroids, max_iter=100):
+    assign, update = _loop_parts()
+    labels, n_updates = assign(X, centroids), 0
+    while n_updates < max_iter:
+        centroids = update(X, labels, centroids)
+        n_updates += 1
+        new_labels = assign(X, centroids)  # assigns again after every update, also the last
+        if np.array_equal(new_labels, labels):
+            break
+        labels = new_labels
+    return centroids, new_labels if n_updates else labels, n_updates
+
+
 def kmeans_one_update(X, centroids, max_iter=100):
     assign, update = _loop_parts()
     labels = assign(X, centroids)
@@ -132,6 +145,12 @@ def tol_norm_not_squared(X, centroids, tol, max_iter=100):
     return kmeans_tol(X, centroids, tol**2, max_iter)  # sqrt(sum) <= tol: sum <= tol ** 2
 
 
+def tol_largest_shift(X, centroids, tol, max_iter=100):
+    from helpers.exercises.chapters import tolerance_loop_largest_shift
+
+    return tolerance_loop_largest_shift(X, centroids, tol, max_iter)
+
+
 def tol_stops_before_the_update(X, centroids, tol, max_iter=100):
     from helpers.exercises.chapters import tolerance_loop
 
@@ -141,6 +160,24 @@ def tol_stops_before_the_update(X, centroids, tol, max_iter=100):
 def forgot_return(*args, **kwargs):
     """A measurement exercise that measures but forgets its ``return``."""
     return None
+
+
+# ================================================================== 15 · any array library
+def onehot_means(X, labels, k):
+    from array_api_compat import array_namespace
+
+    xp = array_namespace(X, labels)
+    onehot = xp.astype(labels[:, None] == xp.arange(k)[None, :], X.dtype)
+    counts = xp.sum(onehot, axis=0)
+    return (onehot.T @ X) / xp.where(counts > 0, counts, 1.0)[:, None]  # means, not sums
+
+
+def onehot_counts(X, labels, k):
+    from array_api_compat import array_namespace
+
+    xp = array_namespace(X, labels)
+    onehot = xp.astype(labels[:, None] == xp.arange(k)[None, :], X.dtype)
+    return onehot.T @ xp.ones_like(X)  # how many points, in every column
 
 
 # ================================================================== 02 · watch it converge
@@ -164,7 +201,44 @@ def empty_region_too_few(X, k):
     return np.vstack([X[: k - 2], X.max(axis=0) + 100.0])  # one centroid short
 
 
-# ================================================================== 03 · choosing k
+# ================================================================== 03 · features
+def standardise_by_variance(X):
+    X = np.asarray(X, dtype=float)
+    mean, scale = X.mean(axis=0), X.var(axis=0)  # the variance, not its square root
+    scale = np.where(scale > 0, scale, 1.0)
+    return (X - mean) / scale, mean, scale
+
+
+def standardise_whole_array(X):
+    X = np.asarray(X, dtype=float)
+    mean, scale = X.mean(), X.std()  # one mean and spread for all features together
+    return (X - mean) / scale, np.full(X.shape[1], mean), np.full(X.shape[1], scale)
+
+
+def standardise_constant_nan(X):
+    X = np.asarray(X, dtype=float)
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (X - mean) / scale, mean, scale  # 0 / 0 for a constant feature
+
+
+def profile_overall_spread(X, labels):
+    from helpers.exercises.features import profile
+
+    means, _ = profile(X, labels)
+    return means, np.tile(np.asarray(X, float).std(axis=0), (len(means), 1))  # the data's spread
+
+
+def profile_sample_std(X, labels):
+    X, labels = np.asarray(X, dtype=float), np.asarray(labels)
+    k = labels.max() + 1
+    means = np.array([X[labels == j].mean(axis=0) for j in range(k)])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spreads = np.array([X[labels == j].std(axis=0, ddof=1) for j in range(k)])  # n - 1
+    return means, spreads
+
+
+# ================================================================== 04 · choosing k
 def choices_gap_argmax(X, ks):
     from helpers.course.choosing_k import elbow, gap_statistic, inertia_curve
 
@@ -559,6 +633,9 @@ MISTAKES = {
         Mistake("the last, unchanged assignment counted as an update", "Count only the "
                 "updates made: the final assignment finds nothing to change.",
                 kmeans_counts_passes),
+        Mistake("the labels of the final centroids, not the assignment the last update used",
+                "Return the labels the last update averaged; at max_iter they can differ from "
+                "a new assignment of the final centroids.", kmeans_labels_of_the_new_centroids),
     ],
     "my_count_poor_starts": [
         Mistake("the best of 10 starts", "helpers.kmeans keeps the best of n_init=10 starts by "
@@ -571,8 +648,9 @@ MISTAKES = {
                 "shifts, np.sum((new - old) ** 2), with tol.", tol_norm_not_squared),
         Mistake("the last update dropped", "Count and keep the update whose shift was small "
                 "enough, then stop.", tol_stops_before_the_update),
+        Mistake("the largest shift, not the sum", "Add up the squared shifts of all the "
+                "centroids: np.sum((new - old) ** 2).", tol_largest_shift),
     ],
-    "my_time_plain_steps": [Mistake("no return", "Return the dict of timings.", forgot_return)],
     "my_iterations_per_seed": [
         Mistake("the updates counted, not the iterations", "Every step of kmeans_steps is an "
                 "iteration, the last one included: len(steps).", iterations_counting_updates),
@@ -583,6 +661,20 @@ MISTAKES = {
         Mistake("centroids on points", "A centroid on a point always wins that point: put one "
                 "where every point has a nearer centroid.", empty_region_rows),
         Mistake("one centroid short", "Return k centroids.", empty_region_too_few),
+    ],
+    "my_standardise": [
+        Mistake("divided by the variance", "Divide by the standard deviation, the variance's "
+                "square root: X.std(axis=0).", standardise_by_variance),
+        Mistake("one mean and spread for all features", "Standardise every feature (column) "
+                "on its own: axis=0.", standardise_whole_array),
+        Mistake("0 / 0 for a constant feature", "A feature that never varies has spread 0: "
+                "keep it, divided by 1.", standardise_constant_nan),
+    ],
+    "my_profile": [
+        Mistake("the spread of all the data", "Take each cluster's own spread, over its "
+                "points only.", profile_overall_spread),
+        Mistake("the sample standard deviation (n - 1)", "Use NumPy's default, ddof=0, as "
+                "the reference does.", profile_sample_std),
     ],
     "my_choices_on_noise": [
         Mistake("the largest gap", "Tibshirani's rule: the smallest k whose gap is within one "
@@ -616,6 +708,7 @@ MISTAKES = {
         Mistake("no labels returned", "Return (X, y, k).", hard_case_no_labels),
     ],
     "my_ari_by_eps": [Mistake("no return", "Return the list of scores.", forgot_return)],
+    "my_scores_by_k": [Mistake("no return", "Return the dict of scores.", forgot_return)],
     "my_over_cluster_then_merge": [
         Mistake("centroids merged by K-Means", "Merge with single linkage (scipy's linkage and "
                 "fcluster): K-Means would make round groups again.", merge_with_kmeans),
@@ -672,7 +765,6 @@ MISTAKES = {
                 lab_without_white),
     ],
     "my_compare_with_pillow": [Mistake("no return", "Return the pair.", forgot_return)],
-    "my_minibatch_palette": [Mistake("no return", "Return the image.", forgot_return)],
     "my_minibatch_update": [
         Mistake("every centroid updated, empty ones too", "Update only the centroids that "
                 "got batch points: with v = m = 0 the formula is 0 / 0.", minibatch_every_centre),
@@ -719,6 +811,12 @@ MISTAKES = {
     "my_numba_assign": [Mistake("no return", "Return the labels.", forgot_return)],
     "my_chunk_sizes": [Mistake("no return", "Return the dict.", forgot_return)],
     "my_rounds_quality": [Mistake("no return", "Return the dict.", forgot_return)],
+    "my_onehot_sums": [
+        Mistake("the means, not the sums", "Return the sums: the update divides by the counts "
+                "later.", onehot_means),
+        Mistake("the counts in every column", "Multiply the one-hot matrix by X itself, not by "
+                "ones.", onehot_counts),
+    ],
     "my_tree_reduce": [
         Mistake("one after another", "Add neighbours in pairs, then pairs of pairs.",
                 reduce_in_a_row),

@@ -68,19 +68,28 @@ def _name(fn) -> str:
 
 
 def _same(a, b) -> bool:
-    """Whether two results are the same (arrays to rounding, NaN equal to NaN)."""
-    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same(a[key], b[key]) for key in a)
+    """Whether two results are the same: arrays of the same kind (booleans apart from
+    numbers) equal to rounding, NaN equal to NaN. Never raises: a result that cannot be
+    compared is not the same."""
     try:
+        if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+            return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        if isinstance(a, dict) and isinstance(b, dict):
+            return a.keys() == b.keys() and all(_same(a[key], b[key]) for key in a)
+        if isinstance(a, (tuple, list, dict)) != isinstance(b, (tuple, list, dict)):
+            return False  # one array against a tuple of them: not the same
         x, y = np.asarray(a), np.asarray(b)
         if x.dtype.kind in "biufc" and y.dtype.kind in "biufc":
+            if (x.dtype.kind == "b") != (y.dtype.kind == "b"):
+                return False
             return x.shape == y.shape and bool(np.allclose(x, y, rtol=1e-9, atol=1e-12,
                                                            equal_nan=True))
         return bool(np.array_equal(x, y))
-    except (ValueError, TypeError):
-        return a == b
+    except Exception:  # noqa: BLE001 - a learner's object may raise anywhere: not the same
+        try:
+            return bool(a == b)
+        except Exception:  # noqa: BLE001
+            return False
 
 
 def call_case(fn, case):
@@ -146,7 +155,7 @@ def _report(outcome: Outcome, fn, caught=()) -> None:
     for warning in list(caught)[:2]:  # what NumPy said on the way, if anything
         print(f"  On the way, Python warned: {warning.category.__name__}: {warning.message}")
     if outcome.mistake is not None:
-        print(f"  Likely mistake: {outcome.mistake.name} (your answer is exactly what that gives).")
+        print(f"  Likely mistake: {outcome.mistake.name} (your answer is what that gives).")
         print(f"  {outcome.mistake.fix}")
     print("  The cells below use the reference until this check passes.")
 

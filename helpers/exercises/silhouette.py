@@ -18,7 +18,7 @@ from helpers.threads import map_chunks
 from helpers.validation import check_cluster_labels, check_data
 
 # Numbers in one block: each thread's (block, cluster size) distance matrix stays within
-# 2**21 float64 numbers, about 17 MB (notebook 06 prints it).
+# 2**21 float64 numbers, about 17 MB (notebook 07 prints it).
 BLOCK_FLOATS = 2**21
 
 

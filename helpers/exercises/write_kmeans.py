@@ -26,7 +26,7 @@ import numpy as np
 
 from helpers.course.data import course_data
 from helpers.exercises.mistakes import MISTAKES
-from helpers.exercises.pattern import as_array, fail, run_checks, same_array
+from helpers.exercises.pattern import as_array, call_case, fail, run_checks, same_array
 from helpers.kmeans import assign
 
 
@@ -64,7 +64,8 @@ def kmeans_loop(X, centroids, max_iter=100):
 
 # --------------------------------------------------------------------------- checkers
 def check_init_centroids(fn):
-    """``fn(X, k, rng)``: k distinct rows of X, a different draw for another generator."""
+    """``fn(X, k, rng)``: k distinct rows of X, drawn with ``rng``: the same rows for the
+    same seed, other rows for another seed."""
     X, _ = course_data()
     five = np.arange(10.0).reshape(5, 2)
     cases = [
@@ -72,10 +73,16 @@ def check_init_centroids(fn):
         ("5 points, k=5: every row once", five, 5, np.random.RandomState(0)),
         ("course data, k=1, seed 7", X, 1, np.random.RandomState(7)),
         ("course data, k=10, seed 3", X, 10, np.random.RandomState(3)),
+        ("course data, k=4: seed 5 twice, then seed 6 (the draw must come from rng)", X, 4, None),
     ]
 
-    def compare(case, got):
-        name, data, k, _ = case
+    def call(f, case):
+        if case[3] is not None:
+            return call_case(f, case)
+        draws = [np.random.RandomState(seed) for seed in (5, 5, 6)]
+        return tuple(call_case(f, (case[0], X, 4, rng)) for rng in draws)
+
+    def rows_of(name, data, k, got):
         C = as_array(got, name, "the centroids")
         if C.shape != (k, data.shape[1]):
             fail(name, f"the centroids have shape {C.shape}, expected {(k, data.shape[1])}: "
@@ -84,14 +91,29 @@ def check_init_centroids(fn):
         missing = [i for i, r in enumerate(rows) if not len(r)]
         if missing:
             fail(name, f"centroid {missing[0]} is {C[missing[0]].tolist()}, not a row of X")
-        chosen = [int(r[0]) for r in rows]
+        return [int(r[0]) for r in rows]
+
+    def compare(case, got):
+        name, data, k, rng = case
+        if rng is None:
+            if not isinstance(got, tuple) or len(got) != 3:
+                fail(name, "expected three draws")
+            first, again, other = (rows_of(name, data, k, g) for g in got)
+            if first != again:
+                fail(name, f"seed 5 gave rows {first}, then {again}: draw with the rng you are "
+                           "given, not with NumPy's global generator")
+            if first == other:
+                fail(name, f"seeds 5 and 6 both gave rows {first}: draw the rows with rng")
+            return
+        chosen = rows_of(name, data, k, got)
         if len(set(chosen)) < k:
             fail(name, f"the rows drawn are {sorted(chosen)}: some row is drawn twice, so two "
                        f"centroids start on the same point")
         if k > 1 and chosen == list(range(k)) and len(data) > k:
             fail(name, "the centroids are the first k rows of X: draw them at random with rng")
 
-    return run_checks("initialisation", fn, cases, compare, mistakes=MISTAKES["my_init_centroids"])
+    return run_checks("initialisation", fn, cases, compare, mistakes=MISTAKES["my_init_centroids"],
+                      call=call)
 
 
 def check_assign(fn):

@@ -12,7 +12,7 @@ import pytest
 
 import helpers
 from helpers.exercises import chapters as ch
-from helpers.exercises import checkers, write_kmeans
+from helpers.exercises import checkers, features, write_kmeans
 from helpers.exercises.mistakes import MISTAKES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +45,8 @@ EXERCISES = {
     "my_update": (write_kmeans.check_update, write_kmeans.update_keeping_empty),
     "my_kmeans": (write_kmeans.check_kmeans_loop, write_kmeans.kmeans_loop),
     "my_count_poor_starts": (ch.check_count_poor_starts, ch.count_poor_starts),
+    "my_standardise": (features.check_standardise, features.standardise),
+    "my_profile": (features.check_profile, features.profile),
     "my_kmeans_tol": (ch.check_kmeans_tol, ch.kmeans_tol),
     "my_iterations_per_seed": (ch.check_iterations_per_seed, ch.iterations_per_seed),
     "my_empty_region_start": (ch.check_empty_region_start, ch.empty_region_start),
@@ -70,6 +72,7 @@ EXERCISES = {
     "my_em_spherical_each": (ch.check_em_spherical_each, ch.em_spherical_each),
     "my_bic": (ch.check_bic, ch.bic),
     "my_tree_reduce": (ch.check_tree_reduce, ch.tree_reduce),
+    "my_onehot_sums": (ch.check_onehot_sums, ch.onehot_sums),
 }
 PAIRS = [(name, i) for name in EXERCISES for i in range(len(MISTAKES[name]))]
 

@@ -210,7 +210,7 @@ def _do_the_first_exercise(page):
     stub.scroll_into_view_if_needed()
     _type_into_cell_and_run_it_and_the_next(page, stub, RIGHT_ANSWER)
     page.screenshot(path=str(ARTIFACTS / "01-exercise-right.png"))
-    _read(checker, "All 4 initialisation checks passed.")
+    _read(checker, "All 5 initialisation checks passed.")
 
 
 def test_notebook_02_iteration_slider_steps_through_the_run(lab, browser):

@@ -5,7 +5,7 @@ with every exercise answered right (the worked solutions), answered wrong in the
 (``helpers.exercises.mistakes``), or left unwritten with the worked solutions removed (a
 student edition); each must run to its end, and every checker must say what the mode
 expects. With the stubs untouched nbval runs them all. The suite runs each mode on two
-notebooks (all twelve take about as long again as the notebooks themselves, per mode).
+notebooks (all fifteen take about as long again as the notebooks themselves, per mode).
 """
 
 from pathlib import Path
@@ -23,12 +23,12 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize(
     "mode, name",
     [
-        ("solutions", "06_silhouette.ipynb"),
-        ("solutions", "10_soft_assignment.ipynb"),
+        ("solutions", "07_silhouette.ipynb"),
+        ("solutions", "12_soft_assignment.ipynb"),
         ("mistakes", "01_the_algorithm.ipynb"),
-        ("mistakes", "10_soft_assignment.ipynb"),
+        ("mistakes", "12_soft_assignment.ipynb"),
         ("student", "01_the_algorithm.ipynb"),
-        ("student", "06_silhouette.ipynb"),
+        ("student", "07_silhouette.ipynb"),
     ],
 )
 def test_the_notebook_runs_to_its_end_in_each_mode(mode, name, monkeypatch):
@@ -37,7 +37,7 @@ def test_the_notebook_runs_to_its_end_in_each_mode(mode, name, monkeypatch):
 
 
 def test_the_modes_change_only_the_exercises():
-    nb = nbformat.read(ROOT / "notebooks" / "10_soft_assignment.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / "notebooks" / "12_soft_assignment.ipynb", as_version=4)
     solved, checks = with_solutions(nb)
     assert len(checks) == 4
     for i, j in checks:

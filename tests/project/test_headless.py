@@ -2,7 +2,7 @@
 with plain nbclient (what ``jupyter nbconvert --execute`` uses) and a 120 s cell timeout.
 
 A slider drawn into an ``Output`` widget once left the kernel idle until nbclient's
-timeout in 3 of 5 runs (notebook 08; with a 120 s timeout here, about 50 s per run); the
+timeout in 3 of 5 runs (notebook 10; with a 120 s timeout here, about 50 s per run); the
 explorers now show a PNG in an ``Image`` widget, and a run takes a few seconds.
 """
 
@@ -32,7 +32,7 @@ def slider_cells():
 
 
 def test_there_are_slider_cells():
-    assert len(list(slider_cells())) == 3  # notebooks 01, 02 and 08
+    assert len(list(slider_cells())) == 3  # notebooks 01, 02 and 10
 
 
 def run_in_a_fresh_kernel(source) -> float:

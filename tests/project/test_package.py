@@ -93,6 +93,7 @@ def test_kmeans_py_is_the_algorithm_and_no_engine_code():
     assert imported <= {
         ("helpers.engine", "Lloyd"),
         ("helpers.engine", "Pass"),
+        ("helpers.engine", "make_engine"),
         ("helpers.engine", "sq_dist_to"),
         ("helpers.engine", "sum_sq_distances"),
         ("helpers.bounds", "Auto"),
