@@ -1,17 +1,23 @@
 """One-command set-up for K-Means from Scratch.
 
-    python3 run.py lab     # create .venv if needed, then open JupyterLab on notebook 01
-    python3 run.py test    # create .venv if needed, then run every test and notebook
-    python3 run.py setup   # only create (or update) .venv, e.g. before going offline
-    python3 run.py bench   # the speed and memory table against scikit-learn (--quick: < 1 min)
-    python3 run.py book    # a static HTML book of the executed notebooks, in build/book/
-    python3 run.py store   # re-run notebooks and store their outputs (for authors);
-                           # --solutions, --mistakes or --student: run them as those
-                           # learners would, nothing stored
+    python3 run.py lab      # create .venv if needed, then open JupyterLab on notebook 01
+    python3 run.py test     # create .venv if needed, then run every test and notebook
+    python3 run.py setup    # only create (or update) .venv, e.g. before going offline
+    python3 run.py book     # the offline HTML book (formulas, figures, sliders), build/book/
+    python3 run.py student  # the student edition (no solutions, no answers), build/student/
+    python3 run.py bench    # speed and memory against scikit-learn, each row as measured
+                            # (over 15 minutes; --quick: about 2 minutes)
+    python3 run.py store    # re-run notebooks and store their outputs (for authors);
+                            # --solutions, --mistakes or --student: run them as those
+                            # learners would, nothing stored
+    python3 run.py --help   # this list
 
-Only Python 3.11+ and pip are needed. The environment lives in ./.venv and is rebuilt
-whenever requirements.lock or pyproject.toml change. Extra arguments go to the tool,
-e.g. ``python3 run.py test -k silhouette`` or ``python3 run.py lab --port 8890``.
+Only Python 3.11+ and pip are needed (the browser tests also need Chromium: see the
+README). The environment lives in ./.venv and is rebuilt whenever requirements.lock or
+pyproject.toml change. Extra arguments go to the tool: to pytest for ``test`` (e.g.
+``python3 run.py test -k silhouette``, ``python3 run.py test -m "not slow"``), to
+JupyterLab for ``lab`` (``python3 run.py lab --port 8890``), an output folder for
+``book`` and ``student``.
 """
 
 from __future__ import annotations
@@ -78,13 +84,20 @@ def ensure_env() -> None:
     STAMP.write_text(fingerprint())
 
 
-COMMANDS = ("lab", "test", "setup", "bench", "book", "store")
+COMMANDS = ("lab", "test", "setup", "bench", "book", "student", "store")
 
 
 def main(argv: list[str]) -> int:
+    if argv and argv[0] in ("-h", "--help", "help"):
+        print(__doc__)
+        return 0
     if not argv or argv[0] not in COMMANDS:
         if argv:
-            print(f"unknown command {argv[0]!r}; the commands are: {', '.join(COMMANDS)}")
+            import difflib
+
+            near = difflib.get_close_matches(argv[0], COMMANDS, n=1)
+            hint = f" Did you mean {near[0]!r}?" if near else ""
+            print(f"unknown command {argv[0]!r}.{hint} The commands are: {', '.join(COMMANDS)}")
         print(__doc__)
         return 2
     ensure_env()
@@ -95,6 +108,8 @@ def main(argv: list[str]) -> int:
         return 0
     if what == "book":
         cmd = [str(PY), str(ROOT / "tools" / "build_book.py"), *extra]
+    elif what == "student":
+        cmd = [str(PY), str(ROOT / "tools" / "student_edition.py"), *extra]
     elif what == "bench":
         cmd = [str(PY), str(ROOT / "benchmarks" / "bench.py"), *extra]
     elif what == "store":
@@ -109,6 +124,9 @@ def main(argv: list[str]) -> int:
             "lab",
             f"--ServerApp.root_dir={ROOT}",
             "--LabApp.default_url=/lab/tree/notebooks/01_the_algorithm.ipynb",
+            # the course's folders only: not the package's build metadata
+            "--ContentsManager.hide_globs=['__pycache__', '*.pyc', '*.egg-info', 'build', "
+            "'artifacts', '.*']",
             *extra,
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:

@@ -1,7 +1,10 @@
 """Speed and memory of the core against scikit-learn, all measured in one run.
 
-    python3 run.py bench            # the full table (a few minutes on 2 cores)
-    python3 run.py bench --quick    # smaller workloads, fewer repeats (under a minute)
+    python3 run.py bench            # the full tables (over 15 minutes on 2 cores)
+    python3 run.py bench --quick    # smaller workloads, fewer repeats (about 2 minutes)
+
+Each row is printed as soon as it is measured, so an interrupted run keeps what it had;
+the run ends with its own duration.
 
 Every method gets the same data, the same initial centroids and the same number of
 iterations. Times are medians of repeats, taken in turns (ours, scikit-learn's, ...) so
@@ -14,7 +17,7 @@ allocates itself, so scikit-learn's memory is shown only where it is fully seen.
 from __future__ import annotations
 
 import argparse
-import sys
+import time
 
 import numpy as np
 from harness import ITERATIONS, lloyd_row, machine
@@ -45,7 +48,8 @@ def workloads(quick: bool):
 
 
 def lloyd_rows(quick, repeats):
-    return [lloyd_row(name, X, k, repeats) for name, X, k in workloads(quick)]
+    for name, X, k in workloads(quick):
+        yield lloyd_row(name, X, k, repeats)
 
 
 def other_rows(quick, repeats):
@@ -59,7 +63,7 @@ def other_rows(quick, repeats):
         },
         repeats,
     )
-    out = [(f"k-means++ init, {len(X):,} x 16, k=64", t["ours"], t["sklearn"], "kmeans_plusplus")]
+    yield f"k-means++ init, {len(X):,} x 16, k=64", t["ours"], t["sklearn"], "kmeans_plusplus"
     S, labels = make_blobs(
         n_samples=5_000 if quick else 20_000, centers=5, n_features=10, random_state=0
     )
@@ -70,7 +74,7 @@ def other_rows(quick, repeats):
         },
         max(1, repeats // 2),
     )
-    out.append((f"silhouette, {len(S):,} x 10", t["ours"], t["sklearn"], "silhouette_score"))
+    yield f"silhouette, {len(S):,} x 10", t["ours"], t["sklearn"], "silhouette_score"
     M, _ = make_blobs(n_samples=200_000, centers=10, n_features=8, random_state=0)
     C0 = M[:10]
     steps = 100
@@ -94,15 +98,12 @@ def other_rows(quick, repeats):
         repeats,
     )
     sk_steps = sk.fit(M).n_steps_
-    out.append(
-        (
-            "mini-batch, 200,000 x 8, batch 1,024 (per step)",
-            t["ours"] / steps,
-            t["sklearn"] / sk_steps,
-            "MiniBatchKMeans",
-        )
+    yield (
+        "mini-batch, 200,000 x 8, batch 1,024 (per step)",
+        t["ours"] / steps,
+        t["sklearn"] / sk_steps,
+        "MiniBatchKMeans",
     )
-    return out
 
 
 def fit_workloads(quick: bool):
@@ -151,13 +152,10 @@ def fit_rows(quick, repeats):
     rows of (workload, tol, iterations, times per method, exact, agree). 'exact': "auto"
     and "hamerly" gave exactly the labels of "lloyd"; 'agree': the share of "lloyd"'s
     labels equal to scikit-learn lloyd's."""
-    rows = []
     for name, X, k in fit_workloads(quick):
         big = X.size * k > 10**8  # a fit takes tens of seconds: one run of each
         for tol in (0.0, 1e-4):
-            rows.append((name, tol, *fit_row(X, k, tol, 1 if big else max(1, repeats // 2))))
-            print(f"  measured: {name}, tol={tol:g}", file=sys.stderr, flush=True)
-    return rows
+            yield (name, tol, *fit_row(X, k, tol, 1 if big else max(1, repeats // 2)))
 
 
 def main():
@@ -165,12 +163,14 @@ def main():
     parser.add_argument("--quick", action="store_true", help="small workloads, few repeats")
     args = parser.parse_args()
     repeats = 3 if args.quick else 7
+    began = time.perf_counter()
     print(f"machine: {machine()}")
+    print("The full run takes over 15 minutes on 2 cores, --quick about 2; each row is "
+          "printed as soon as it is measured.", flush=True)
     print(
         f"repeats: {repeats} (medians); {ITERATIONS} iterations per fit, ours and "
         "scikit-learn's alike; time per iteration = fit time / iterations run\n"
     )
-    rows = lloyd_rows(args.quick, repeats)
     print("\n## Lloyd iteration (ms per iteration; ratio = ours / scikit-learn lloyd)\n")
     print(
         "Peak extra memory of one iteration (tracemalloc). Each run also makes one centred\n"
@@ -180,15 +180,16 @@ def main():
         "| workload | ours | sklearn lloyd | sklearn elkan | BLAS floor X @ C.T | course text "
         "| ours / sklearn | ours / floor | peak extra memory: ours | course text |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for name, t, mem in rows:
+    print("|---|---|---|---|---|---|---|---|---|---|", flush=True)
+    for name, t, mem in lloyd_rows(args.quick, repeats):
         course = f"{1e3 * t['course']:.1f}" if "course" in t else "(would need the memory ->)"
         course_mem = f"{mem['course']:.0f} MB" + ("" if "course" in t else " needed")
         print(
             f"| {name} | {1e3 * t['ours']:.2f} | {1e3 * t['sk lloyd']:.2f} | "
             f"{1e3 * t['sk elkan']:.2f} | {1e3 * t['floor']:.2f} | {course} | "
             f"{t['ours'] / t['sk lloyd']:.2f}x | {t['ours'] / t['floor']:.2f}x | "
-            f"{mem['ours']:.1f} MB | {course_mem} |"
+            f"{mem['ours']:.1f} MB | {course_mem} |",
+            flush=True,
         )
     print("\n## Whole fits to convergence (s; ratio = / scikit-learn lloyd's fit)\n")
     print(
@@ -200,19 +201,22 @@ def main():
         "| workload | tol | iterations ours / sk | sklearn lloyd (s) | ours auto | hamerly "
         "| lloyd | sklearn elkan | exact | agree |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|", flush=True)
     for name, tol, (ours_it, sk_it), t, exact, agree in fit_rows(args.quick, repeats):
         ratio = {m: t[m] / t["sk lloyd"] for m in t}
         print(
             f"| {name} | {tol:g} | {ours_it} / {sk_it} | {t['sk lloyd']:.3f} | "
             f"{ratio['auto']:.2f}x | {ratio['hamerly']:.2f}x | {ratio['lloyd']:.2f}x | "
-            f"{ratio['sk elkan']:.2f}x | {'yes' if exact else 'NO'} | {agree:.4f} |"
+            f"{ratio['sk elkan']:.2f}x | {'yes' if exact else 'NO'} | {agree:.4f} |",
+            flush=True,
         )
     print("\n## Other steps (ms; ratio = ours / scikit-learn)\n")
     print("| what | ours | scikit-learn | ratio | against |")
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|", flush=True)
     for name, ours, sk, against in other_rows(args.quick, repeats):
-        print(f"| {name} | {1e3 * ours:.2f} | {1e3 * sk:.2f} | {ours / sk:.2f}x | {against} |")
+        print(f"| {name} | {1e3 * ours:.2f} | {1e3 * sk:.2f} | {ours / sk:.2f}x | {against} |",
+              flush=True)
+    print(f"\n(the whole run took {(time.perf_counter() - began) / 60:.1f} minutes)")
 
 
 if __name__ == "__main__":

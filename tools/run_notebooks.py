@@ -78,6 +78,7 @@ def execute(nb) -> None:
 
 def run(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("widgets", None)  # kept only if this run makes widgets (the sliders)
     start = time.perf_counter()
     execute(nb)
     last_states(nb)
@@ -154,10 +155,13 @@ def with_mistakes(nb):
 
 
 def without_solutions(nb):
-    """A copy of ``nb`` without its worked solutions (the cells tagged exercise-solution),
-    every exercise unwritten: what a learner gets in a student edition."""
-    nb = _copy(nb)
-    nb.cells = [c for c in nb.cells if "exercise-solution" not in c.metadata.get("tags", [])]
+    """The student edition of ``nb`` (``tools/student_edition.py``: no worked solutions, no
+    answers, every exercise unwritten), with its (stub, check) cell indices."""
+    if str(ROOT) not in sys.path:  # run as a script, tools/ is not a package on the path
+        sys.path.insert(0, str(ROOT))
+    from tools.student_edition import student_notebook
+
+    nb = student_notebook(nb)
     return nb, [(i, j) for i, j, _ in _exercises(nb.cells)]
 
 

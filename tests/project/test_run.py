@@ -34,9 +34,17 @@ def test_an_unknown_command_is_named_and_the_commands_listed():
         [sys.executable, str(ROOT / "run.py"), "tset"], capture_output=True, text=True
     )
     assert result.returncode == 2
-    assert "unknown command 'tset'" in result.stdout
-    for command in ("lab", "test", "setup", "bench", "book", "store"):
+    assert "unknown command 'tset'. Did you mean 'test'?" in result.stdout
+    for command in ("lab", "test", "setup", "bench", "book", "student", "store"):
         assert f"python3 run.py {command}" in result.stdout
+
+
+def test_help_lists_the_commands_and_how_to_pass_pytest_arguments():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), "--help"], capture_output=True, text=True
+    )
+    assert result.returncode == 0
+    assert "python3 run.py student" in result.stdout and 'python3 run.py test -m "not slow"' in result.stdout
 
 
 @pytest.mark.slow
@@ -62,6 +70,7 @@ def test_lab_serves_the_repository_root_and_stops_with_its_process(tmp_path):
             raise AssertionError("JupyterLab did not answer on its port")
         names = {item["name"] for item in listing["content"]}
         assert {"README.md", "helpers", "notebooks", "data"} <= names
+        assert not any(name.endswith(".egg-info") for name in names), names  # the course's only
         opener = urllib.request.build_opener(_NoRedirect)
         with pytest.raises(urllib.error.HTTPError) as redirect:
             opener.open(f"http://127.0.0.1:{port}/?token={TOKEN}", timeout=5)
