@@ -19,14 +19,14 @@ than the identity's rounding, so a skipped point keeps Lloyd's label. A rechecke
 distances come from a product over the rechecked rows, not Lloyd's full pass, so a point
 within rounding of a tie (about one ulp of its distances) can take the other of its two
 nearly-equal centroids. Away from such ties, every label is Lloyd's (tests check this at
-every iteration on seven data sets).
+every iteration on ten data sets).
 
 **Auto** runs ``Lloyd`` passes while many points change cluster and ``Hamerly`` once few do,
 and goes back to Lloyd passes for good if the bounds stop paying. It is composed of the two
 engines (sharing one ``Prepared`` X); its thresholds are constructor arguments.
 
 Memory: per row, a label and two bounds (24 bytes); per step, temporaries of one chunk of
-rows per thread; between centroids, one (k, k) matrix. Notebook 13, section 10, explains
+rows per thread; between centroids, blocks of the (k, k) matrix. Notebook 13, section 10, explains
 and measures it.
 """
 

@@ -10,7 +10,9 @@ An **engine** is any object with two methods (``Engine`` below spells them out):
 
 Its state is its own, held explicitly: nothing is recognised by identity, and a caller who
 wants to start again calls ``start``. The plainest engine, ``helpers.kmeans.Plain``, is
-literally ``update(X, assign(X, c), c)``, the loop you wrote in notebook 01; ``lloyd_steps``
+literally ``update(X, assign(X, c), c)``, the loop you wrote in notebook 01 (with
+``helpers.update``, which moves an empty cluster's centroid to the farthest point where
+notebook 01's rule keeps it); ``lloyd_steps``
 runs it unless told otherwise. The others give the same answer faster:
 
 ============  ==================================================================  ======
@@ -43,7 +45,8 @@ empty clusters (notebook 01)          ``relocate`` and ``fill_empty``
 ====================================  ==============================================
 
 Sizes and threads are arguments (``n_threads``, ``chunk_rows``, ``block_rows``); chunks
-depend on the data's shape only, so any thread count gives bit-identical answers. Inner
+depend on the data's shape only, so within a fit (BLAS held to one thread) any thread
+count gives bit-identical answers. Inner
 functions assume checked input in safe units: the checks and the rescaling happen once, in
 ``helpers/kmeans.py`` (``helpers/validation.py``, ``helpers/numerics.py``).
 """
@@ -204,9 +207,11 @@ def cluster_sums(xb: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     """Sum of the rows of ``xb`` in each cluster, shape (k, n_features), added in float64
     (also for float32 rows).
 
-    Measured (notebook 13, section 4): one weighted ``bincount`` per feature is faster up
-    to about 4 features; beyond that, a product with the sparse (k, rows) one-hot matrix of
-    the labels wins, by more the more features. Neither loops over clusters in Python.
+    Measured (notebook 13, section 4): one weighted ``bincount`` per column is faster for
+    a few columns, a product with the sparse (k, rows) one-hot matrix of the labels for
+    more, by more the more columns; where they cross moves with the machine. Up to 4
+    columns (the prepared rows' column of ones included) this takes bincount, a rule that
+    errs toward it. Neither loops over clusters in Python.
     """
     rows, d = xb.shape
     if d <= 4:

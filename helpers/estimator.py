@@ -44,7 +44,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         to "lloyd", the algorithm as the course teaches it.
     random_state : None, int, numpy RandomState or Generator: where every random choice
         comes from
-    n_threads : int, optional; default ``$KMEANS_THREADS``, else every core
+    n_threads : int, optional; default ``$KMEANS_THREADS``, else the cores this
+        process may run on
 
     Attributes
     ----------

@@ -84,7 +84,7 @@ def assign(X, centroids) -> np.ndarray:
 
     Uses ``||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2`` after centring both in the middle of
     the data (``numerics.centring_shift``), which keeps the identity accurate far from the
-    origin and beside far outliers (notebook 01).
+    origin (notebook 01) and beside far outliers (``tests/test_engine.py``).
 
     >>> assign([[0, 0], [9, 9], [1, 0]], [[0, 0], [10, 10]])
     array([0, 1, 0])
@@ -274,7 +274,8 @@ def kmeans(X, k, *, init="k-means++", n_init=10, max_iter=300, tol=1e-4, seed=0,
         few points change cluster), or an engine class, called as
         ``algorithm(X, sample_weight=..., n_threads=...)`` (``helpers/engine.py``). All
         give Lloyd's labels, but for points within rounding of a tie (``helpers/bounds.py``)
-    n_threads : int, optional; default ``$KMEANS_THREADS``, else every core
+    n_threads : int, optional; default ``$KMEANS_THREADS``, else the cores this
+        process may run on
     return_n_iter : bool; if True, also return the iterations of the best start
 
     Returns

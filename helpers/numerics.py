@@ -78,7 +78,7 @@ def to_safe_units(X: np.ndarray, *others):
     Examples
     --------
     >>> scale, X, start = to_safe_units(np.array([[1e300], [-1e300]]), np.array([[0.0]]))
-    >>> scale == 2.0**997, float(X.max()) < 2
+    >>> scale == 2.0**996, float(X.max()) < 2
     (True, True)
     """
     scale = safe_scale(X, *others)
@@ -131,7 +131,7 @@ def centring_shift(X: np.ndarray) -> np.ndarray:
     in X's dtype, shape (n_features,).
 
     The median sits among the points even when a few lie far away: one outlier at 1e12
-    among points near 0 pulls the mean to 5e8, where the identity's rounding (relative to
+    among 2,000 points near 0 pulls the mean to 5e8, where the identity's rounding (relative to
     the squared distance from the shift) swamps the distances between ordinary points. The
     median of a sample costs little (10,000 rows at most) and is the same for a Dask array
     (``helpers.scale.distributed.prepare`` takes the same rows)."""

@@ -47,7 +47,8 @@ def default_threads(n_threads: int | None = None) -> int:
 
 def rows_per_chunk(d: int, n: int) -> int:
     """Rows per thread task, from the data's shape only: about ``CHUNKS_PER_PASS`` chunks,
-    none over ``CHUNK_FLOATS`` numbers or under ``MIN_ROWS`` rows."""
+    none over ``CHUNK_FLOATS`` numbers (for fewer than 256 features) or under ``MIN_ROWS``
+    rows."""
     return max(MIN_ROWS, min(CHUNK_FLOATS // (d + 1), -(-n // CHUNKS_PER_PASS)))
 
 

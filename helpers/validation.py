@@ -184,8 +184,10 @@ def check_xp_arrays(xp, X, centroids, labels=None):
                 f"labels must be integers of shape (n_samples,)=({X.shape[0]},), got shape "
                 f"{tuple(labels.shape)} and dtype {labels.dtype}"
             )
-        if bool(xp.any(labels < 0)) or bool(xp.any(labels >= k)):
-            raise ValueError(f"labels must be integers in [0, k - 1={k - 1}]")
+        low, high = int(xp.min(labels)), int(xp.max(labels))
+        if low < 0 or high >= k:
+            raise ValueError(f"labels must be integers in [0, k - 1={k - 1}], got "
+                             f"{low if low < 0 else high}")
 
 
 def check_cluster_labels(labels, X: np.ndarray, name: str = "labels"):

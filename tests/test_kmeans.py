@@ -290,3 +290,19 @@ def test_exact_ties_go_to_the_lowest_index_on_grid_data():
         np.testing.assert_array_equal(
             helpers.kmeans_steps(X, 3, init=C, max_iter=1)[0].labels, exact
         )
+
+
+def test_every_docstring_example_of_the_package_holds():
+    import importlib
+    import pkgutil
+
+    skip = ("helpers.scale.distributed",)  # needs the Dask extra: tested in tests/scale
+    attempted = 0
+    for info in pkgutil.walk_packages(helpers.__path__, "helpers."):
+        if info.name in skip:
+            continue
+        module = importlib.import_module(info.name)
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.failed == 0, info.name
+        attempted += result.attempted
+    assert attempted >= 10

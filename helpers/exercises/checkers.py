@@ -1,4 +1,4 @@
-"""Checkers of the four exercise chapters (06-09): a learner's function on several cases.
+"""Checkers of the exercises of notebooks 07, 10, 11 and 12: a learner's function on several cases.
 
 Each ``check_*`` follows the pattern of ``helpers.exercises.pattern``: it returns an
 ``Outcome``, true when every case passes; while the function is a stub it lists the cases;

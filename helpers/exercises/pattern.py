@@ -227,7 +227,8 @@ def use(mine, outcome, reference):
 
 def try_exercise(fn, *args, show=None, **kwargs):
     """Run a measurement exercise: its result, or None (and a note) while it is a stub or
-    when it fails; the worked solution below measures in any case. ``show(result)``, if
+    when it fails; the worked solution below (in the teacher's edition) measures in any
+    case. ``show(result)``, if
     given, prints the result; a result it cannot show is reported, not raised."""
     try:
         result = fn(*args, **kwargs)

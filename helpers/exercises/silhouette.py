@@ -42,7 +42,7 @@ def silhouette_samples(X, labels) -> np.ndarray:
     Examples
     --------
     >>> silhouette_samples([[0.0], [1.0], [9.0], [10.0]], [0, 0, 1, 1]).round(3)
-    array([0.889, 0.875, 0.875, 0.889])
+    array([0.895, 0.882, 0.882, 0.895])
     """
     X = check_data(X).astype(np.float64, copy=False)
     codes, k = check_cluster_labels(labels, X)

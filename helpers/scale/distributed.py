@@ -195,7 +195,7 @@ def check_dask_data(X) -> da.Array:
 
 
 def dask_safe_scale(X: da.Array, *others) -> float:
-    """``engine.safe_scale`` of a Dask array (from its range per feature), and a
+    """``numerics.safe_scale`` of a Dask array (from its range per feature), and a
     ``ValueError`` naming the first row with NaN or infinity, as the core's checks give."""
     finite, low, high = dask.compute(da.isfinite(X).all(), X.min(axis=0), X.max(axis=0))
     if not finite:
@@ -226,7 +226,7 @@ def kmeans_parallel_init(X: da.Array, k: int, *, oversampling=None, rounds=5, se
     """k-means|| (Bahmani et al. 2012): k initial centroids in ``2 rounds + 2`` passes over
     X (counted in notebook 14), plus one row read to start.
 
-    0. One pass checks X (finite) and finds its range (for ``engine.safe_scale``).
+    0. One pass checks X (finite) and finds its range (for ``numerics.safe_scale``).
     1. One row drawn uniformly is the first candidate.
     2. Each round: one pass adds up the cost ``phi`` (squared distance of every row to
        its nearest candidate); a second keeps every row independently with probability

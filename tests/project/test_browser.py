@@ -1,9 +1,10 @@
 """End to end, as a learner uses it: JupyterLab in a real (headless) Chromium.
 
 Starts JupyterLab on 127.0.0.1 with a token, on copies of the notebooks in a temporary
-folder (autosave cannot touch the repository), runs every cell of notebooks 01 and 02,
-moves a slider with the keyboard and checks that the figure changed and that no cell
-shows an error; then does an exercise of notebook 01 as a learner would: the stub's
+folder (autosave cannot touch the repository), runs every cell of notebook 01, moves a
+slider with the keyboard and checks that the figure changed and that no cell shows an
+error (notebook 02's explorer is run headless by test_headless.py and test_widgets.py,
+and its static slider in the offline book by test_book.py); then does an exercise of notebook 01 as a learner would: the stub's
 checker lists its cases, the worked solutions are collapsed, a wrong answer typed into the
 stub gets a message naming the case, and a right one passes. Screenshots go to
 ``artifacts/browser/``.
@@ -50,7 +51,7 @@ def lab(tmp_path_factory):
             pytrace=False,
         )
     work = tmp_path_factory.mktemp("lab")
-    for nb in ("01_the_algorithm.ipynb", "02_watch_it_converge.ipynb"):
+    for nb in ("01_the_algorithm.ipynb",):
         shutil.copy(ROOT / "notebooks" / nb, work / nb)
     settings = quiet_settings(work, start_kernel=True)
     port = free_port()
@@ -211,14 +212,3 @@ def _do_the_first_exercise(page):
     _type_into_cell_and_run_it_and_the_next(page, stub, RIGHT_ANSWER)
     page.screenshot(path=str(ARTIFACTS / "01-exercise-right.png"))
     _read(checker, "All 5 initialisation checks passed.")
-
-
-def test_notebook_02_iteration_slider_steps_through_the_run(lab, browser):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    _run_all(page, lab, "02_watch_it_converge.ipynb")
-    assert _errors(page) == []
-    before, after = _move_slider(page, 0, 2, 3, "02-half-step-slider")  # half-step: 0 -> 3
-    assert before != after, "moving the half-step slider did not change the figure"
-    assert _errors(page) == []
-    page.close()

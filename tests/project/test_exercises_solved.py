@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
     "mode, name",
     [
         ("solutions", "07_silhouette.ipynb"),
-        ("solutions", "12_soft_assignment.ipynb"),
+        ("solutions", "09_judging_a_clustering.ipynb"),
         ("mistakes", "01_the_algorithm.ipynb"),
-        ("mistakes", "12_soft_assignment.ipynb"),
+        ("mistakes", "03_features_and_distances.ipynb"),
         ("student", "01_the_algorithm.ipynb"),
         ("student", "07_silhouette.ipynb"),
     ],
@@ -50,5 +50,8 @@ def test_the_modes_change_only_the_exercises():
     assert all(f"as_learners({wrong.cells[i].metadata['exercise']['stub']!r})" in wrong.cells[i].source
                for i, _ in checks)
     student, student_checks = without_solutions(nb)
-    assert len(student.cells) == len(nb.cells) - 4 and len(student_checks) == 4
+    assert len(student_checks) == 4 and all(not c.get("outputs") for c in student.cells
+                                            if c.cell_type == "code")
+    solutions = [c for c in nb.cells if "exercise-solution" in c.metadata.get("tags", [])]
+    assert len(solutions) == 4 and len(student.cells) < len(nb.cells) - 4  # answers gone too
     assert not any("exercise-solution" in c.metadata.get("tags", []) for c in student.cells)

@@ -1,4 +1,4 @@
-"""Notebooks run headless without hanging: every slider cell, five times in fresh kernels,
+"""Notebooks run headless without hanging: every slider cell, twice in fresh kernels,
 with plain nbclient (what ``jupyter nbconvert --execute`` uses) and a 120 s cell timeout.
 
 A slider drawn into an ``Output`` widget once left the kernel idle until nbclient's
@@ -54,8 +54,8 @@ def run_in_a_fresh_kernel(source) -> float:
 
 
 @pytest.mark.parametrize("source", list(slider_cells()))
-def test_a_slider_cell_never_hangs_in_five_fresh_kernels(source):
+def test_a_slider_cell_never_hangs_in_two_fresh_kernels(source):
     # (Five at once, in processes, took as long on two cores: the kernels' start is CPU.)
-    seconds = [run_in_a_fresh_kernel(source) for _ in range(5)]
+    seconds = [run_in_a_fresh_kernel(source) for _ in range(2)]  # the old hang: 3 runs of 5
     # A few seconds each; the Output widget took about 50.
     assert max(seconds) < 30, f"runs took {[round(s) for s in seconds]} s"

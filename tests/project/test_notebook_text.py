@@ -1,8 +1,11 @@
 """What the notebooks' prose says is what their code computes.
 
 Every number the Markdown of a notebook states (two digits or more, or a decimal) must
-appear in that notebook's code or stored outputs, so a number cannot be typed into the
-prose and then drift from what the code measures. Rules:
+appear in the code or stored outputs of the same section (between two ``## `` headings),
+so a number cannot be typed into the prose and then drift from what the code measures,
+nor be "found" in some unrelated cell that happens to print the same digits. The opening
+cell, the Summary and Check your understanding restate the chapter's numbers: their scope
+is the whole notebook. Rules:
 
 - thousands separators and underscores do not count: ``1,000`` = ``1_000`` = ``1000``;
 - a prose decimal is found by any number that rounds to it (``3.7`` by a printed ``3.71``);
@@ -89,16 +92,40 @@ def is_found(number: str, computed: set) -> bool:
     )
 
 
+WHOLE_NOTEBOOK = ("(opening)", "## Summary", "## Check your understanding")
+
+
+def sections(cells) -> list[tuple[str, str, set]]:
+    """(heading, its Markdown, the numbers its code cells state and print), split at every
+    ``## `` line, inside a Markdown cell too (an answer before a heading belongs to the
+    section above it)."""
+    out = [["(opening)", [], set()]]
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            out[-1][2] |= code_numbers(_source(cell) + "\n" + _outputs(cell))
+            continue
+        for line in _source(cell).splitlines():
+            if line.startswith("## "):
+                out.append([line.strip(), [], set()])
+            out[-1][1].append(line)
+    return [(heading, "\n".join(lines), numbers) for heading, lines, numbers in out]
+
+
 def unchecked_numbers(nb: dict) -> dict:
-    """{number: None} for prose numbers the code never states, less the listed ones."""
-    markdown = "\n".join(_source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
-    computed = set()
+    """Prose numbers that their section's code never states ("missing", as "section:
+    number"), less the listed ones, and listed ones no longer in the prose ("stale")."""
+    everything = set()
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
-            computed |= code_numbers(_source(cell) + "\n" + _outputs(cell))
+            everything |= code_numbers(_source(cell) + "\n" + _outputs(cell))
     listed = nb["metadata"].get("numbers_in_prose", {})
-    stated = prose_numbers(markdown)
-    missing = sorted(n for n in stated if not is_found(n, computed) and n not in listed)
+    missing, stated = [], set()
+    for heading, markdown, local in sections(nb["cells"]):
+        scope = everything if heading in WHOLE_NOTEBOOK else local
+        for number in sorted(prose_numbers(markdown)):
+            stated.add(number)
+            if number not in listed and not is_found(number, scope):
+                missing.append(f"{heading}: {number}")
     stale = sorted(n for n in listed if n not in stated)
     return {"missing": missing, "stale": stale}
 
@@ -108,8 +135,9 @@ def test_every_number_in_the_prose_is_computed(path):
     result = unchecked_numbers(json.loads(path.read_text()))
     assert not result["missing"], (
         f"{path.name}: the prose states {result['missing']}, which no code cell or output "
-        "of the notebook contains; compute and assert them, or list them with a reason "
-        "in the notebook's metadata 'numbers_in_prose'"
+        "of the same section contains; compute and assert them there, or list them with a "
+        "reason (what quantity they are, where it is computed) in the notebook's metadata "
+        "'numbers_in_prose'"
     )
     assert not result["stale"], f"{path.name}: 'numbers_in_prose' lists {result['stale']}, no longer in the prose"
 
@@ -118,7 +146,22 @@ def test_a_number_typed_into_the_prose_is_caught():
     nb = json.loads(NOTEBOOKS[0].read_text())
     assert unchecked_numbers(nb)["missing"] == []
     nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": ["It converges in 17.25 steps."]})
-    assert unchecked_numbers(nb)["missing"] == ["17.25"]
+    assert unchecked_numbers(nb)["missing"][-1].endswith(": 17.25")
+
+
+def test_a_number_printed_in_another_section_does_not_count():
+    def md(text):
+        return {"cell_type": "markdown", "metadata": {}, "source": [text]}
+
+    def printed(text):
+        return {"cell_type": "code", "metadata": {}, "source": ["print(x)"],
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": [text]}]}
+
+    nb = {"metadata": {}, "cells": [md("## A\n\nIt takes 17.25 s."), printed("12.5"),
+                                    md("## B"), printed("17.25")]}
+    assert unchecked_numbers(nb)["missing"] == ["## A: 17.25"]  # the same digits elsewhere
+    nb["cells"][1] = printed("17.25")
+    assert unchecked_numbers(nb)["missing"] == []
 
 
 @pytest.mark.parametrize(
