@@ -54,6 +54,7 @@ def check_count_poor_starts(fn):
                       mistakes=MISTAKES["my_count_poor_starts"])
 
 
+# ================================================================== 02 · watch it converge
 def kmeans_tol(X, centroids, tol, max_iter=100):
     """Reference: notebook 01's loop from ``centroids``, stopping right after the update
     that moved the centroids by at most ``tol`` in all (sum of squared shifts), or after
@@ -118,7 +119,6 @@ def tolerance_loop_largest_shift(X, centroids, tol, max_iter=100):
     return tolerance_loop(X, centroids, tol, max_iter, total=np.max)
 
 
-# ================================================================== 02 · watch it converge
 def iterations_per_seed(X, k, seeds) -> np.ndarray:
     """Reference: the iterations of a random start (``len(kmeans_steps)``) per seed."""
     return np.array([len(kmeans_steps(X, k, init="random", seed=s)) for s in seeds])
@@ -170,7 +170,7 @@ def check_empty_region_start(fn):
                       mistakes=MISTAKES["my_empty_region_start"])
 
 
-# ================================================================== 03 · choosing k
+# ================================================================== 04 · choosing k
 def pca_box_reference(X, rng) -> np.ndarray:
     """Reference: points uniform in the box of X's principal axes (the SVD of the centred
     data), rotated back into X's coordinates."""
@@ -224,7 +224,34 @@ def check_pca_box_reference(fn):
                       mistakes=MISTAKES["my_pca_box_reference"], call=call)
 
 
-# ================================================================== 04 · k-means++
+def choices_on_noise(X, ks):
+    """Reference: the gap statistic's choice and the elbow, as the exercise states them."""
+    from helpers.course.choosing_k import elbow, gap_choice, gap_statistic, inertia_curve
+
+    gap, s = gap_statistic(X, ks, n_refs=10, n_init=3, seed=0, progress=False)
+    return gap_choice(ks, gap, s), elbow(ks, inertia_curve(X, ks, n_init=10, seed=0))
+
+
+def check_choices_on_noise(fn):
+    rng = np.random.RandomState(5)
+    cases = [
+        ("uniform noise, 200 x 2, k = 1..6", rng.uniform(size=(200, 2)), np.arange(1, 7)),
+        ("three clear blobs, k = 1..6", _blobs(150, 3, seed=6, std=0.3)[0], np.arange(1, 7)),
+    ]
+
+    def compare(case, result):
+        name, X, ks = case
+        if not isinstance(result, tuple) or len(result) != 2:
+            fail(name, "expected (k chosen by the gap statistic, k at the elbow)")
+        want = choices_on_noise(X, ks)
+        same_value(name, "the gap statistic's k", int(result[0]), want[0])
+        same_value(name, "the elbow's k", int(result[1]), want[1])
+
+    return run_checks("choice of k", fn, cases, compare,
+                      mistakes=MISTAKES["my_choices_on_noise"])
+
+
+# ================================================================== 05 · k-means++
 def greedy_kmeans_pp(X, k, seed=0, n_trials=None) -> np.ndarray:
     """Reference: greedy k-means++ with the draws in the order the exercise states."""
     return greedy_draws(X, k, seed, n_trials)
@@ -321,7 +348,7 @@ def hard_case():
 
 
 def check_hard_case(fn):
-    """Data where a k-means++ start misses a true cluster in most of 20 seeds."""
+    """Data where a k-means++ start misses a true cluster in at least half of 20 seeds."""
 
     def compare(case, result):
         name = case[0]
@@ -344,7 +371,7 @@ def check_hard_case(fn):
                       mistakes=MISTAKES["my_hard_case"])
 
 
-# ================================================================== 05 · when K-Means fails
+# ================================================================== 06 · when K-Means fails
 def _same_partition(name, got, want):
     from sklearn.metrics import adjusted_rand_score
 
@@ -425,7 +452,7 @@ def check_whiten(fn):
     return run_checks("whitening", fn, cases, compare, mistakes=MISTAKES["my_whiten"])
 
 
-# ================================================================== 06 · the silhouette
+# ================================================================== 07 · the silhouette
 def simplified_silhouette(X, labels, centroids) -> np.ndarray:
     """Reference: a = distance to its own centroid, b = to the nearest other centroid."""
     return silhouette_from_centroids(np.sqrt(_sq_distances(X, centroids)), labels)
@@ -478,7 +505,7 @@ def check_simplified_silhouette(fn):
                       mistakes=MISTAKES["my_simplified_silhouette"])
 
 
-# ================================================================== 07 · digits
+# ================================================================== 08 · digits
 def _shared_majority():
     """Two clusters both mostly class "x": purity and the matched accuracy differ."""
     y = np.array(["x"] * 5 + ["y"] * 2 + ["x"] * 4 + ["y"] * 3)
@@ -508,6 +535,7 @@ def check_matched_accuracy(fn):
                       mistakes=MISTAKES["my_matched_accuracy"])
 
 
+# ================================================================== 09 · judging a clustering
 def check_calinski_harabasz(fn):
     from helpers.metrics import calinski_harabasz_score
 
@@ -525,7 +553,7 @@ def check_calinski_harabasz(fn):
                       mistakes=MISTAKES["my_calinski_harabasz"])
 
 
-# ================================================================== 08 · image compression
+# ================================================================== 10 · image compression
 def rgb_to_lab(rgb) -> np.ndarray:
     """Reference: sRGB values in 0-255 to CIELAB (D65 white), the formulas of the hint."""
     c = np.asarray(rgb, dtype=np.float64) / 255.0
@@ -560,7 +588,7 @@ def check_rgb_to_lab(fn):
                       call=call)
 
 
-# ================================================================== 09 · mini-batch
+# ================================================================== 11 · mini-batch
 def update_with_reassignment(centroids, counts, batch, rng, ratio=0.01):
     """Reference: Sculley's update; then each centroid whose count is below ``ratio`` times
     the largest, in index order, jumps to a batch point drawn with probability in proportion
@@ -606,7 +634,7 @@ def check_update_with_reassignment(fn):
                       mistakes=MISTAKES["my_update_with_reassignment"], call=call)
 
 
-# ================================================================== 10 · soft assignment
+# ================================================================== 12 · soft assignment
 def anneal(X, centroids, betas, *, jitter=1e-3, seed=0, n_iter=50) -> np.ndarray:
     """Reference: soft K-Means at each beta in turn, each run started where the last one
     ended plus a little noise (``jitter`` times normal draws from
@@ -700,7 +728,92 @@ def check_bic(fn):
     return run_checks("BIC", fn, cases, compare, mistakes=MISTAKES["my_bic"], call=call)
 
 
-# ================================================================== 12 · scaling up
+def em_spherical_each(X, means, n_iter=500, tol=1e-12, reg=1e-6):
+    """Reference: EM with one spherical variance per component (``sigma_j^2``, per feature)."""
+    return em_spherical_variances(X, means, n_iter, tol, reg)
+
+
+def em_spherical_variances(X, means, n_iter, tol, reg, *, per_feature=True):
+    """``em_spherical_each``; ``per_feature=False`` leaves each variance summed over the d
+    features (a typical mistake)."""
+    from helpers.exercises.mixture import e_step
+
+    n, d = X.shape
+    k = len(means)
+    sigma2 = np.full(k, ((X - X.mean(axis=0)) ** 2).sum() / X.size + reg)
+    params = {"weights": np.full(k, 1 / k), "means": np.array(means, float),
+              "covariances": sigma2[:, None, None] * np.eye(d)}
+    history = []
+    for _ in range(n_iter):
+        r, ll = e_step(X, params)
+        history.append(ll)
+        if len(history) > 1 and history[-1] - history[-2] < tol:
+            break
+        N = r.sum(axis=0)
+        means = r.T @ X / N[:, None]
+        sq = np.array([r[:, j] @ ((X - means[j]) ** 2).sum(axis=1) for j in range(k)])
+        sigma2 = sq / ((d if per_feature else 1) * N) + reg
+        params = {"weights": N / n, "means": means,
+                  "covariances": sigma2[:, None, None] * np.eye(d)}
+    return params, history
+
+
+def check_em_spherical_each(fn):
+    """``em_spherical_each(X, means, n_iter=500, tol=1e-12, reg=1e-6) -> (params, history)``:
+    EM with a spherical variance per component, against scikit-learn's
+    ``GaussianMixture(covariance_type="spherical")`` from the same start."""
+    from sklearn.mixture import GaussianMixture
+
+    from helpers.course.data import load_old_faithful
+    from helpers.exercises.mixture import gmm_log_likelihood
+
+    faithful = load_old_faithful()
+    Z = (faithful - faithful.mean(axis=0)) / faithful.std(axis=0)
+    blobs, _ = _blobs(300, 3, seed=9, std=1.0)
+    cases = [
+        ("Old Faithful, standardised, k=2", Z, Z[[0, 1]]),
+        ("three blobs, k=3", blobs, blobs[:3]),
+    ]
+
+    def call(f, case):
+        return f(case[1], case[2].copy(), n_iter=500, tol=1e-12, reg=1e-6)
+
+    def compare(case, result):
+        name, X, means = case
+        if not isinstance(result, tuple) or len(result) != 2:
+            fail(name, "expected (params, log_likelihoods)")
+        params, history = result
+        k, d = means.shape
+        variance = ((X - X.mean(axis=0)) ** 2).sum() / X.size + 1e-6
+        sk = GaussianMixture(
+            k,
+            covariance_type="spherical",
+            means_init=means,
+            weights_init=np.full(k, 1 / k),
+            precisions_init=np.full(k, 1 / variance),
+            reg_covar=1e-6,
+            tol=1e-12,
+            max_iter=2000,
+        ).fit(X)
+        cov = np.asarray(params["covariances"])
+        if cov.shape != (k, d, d):
+            fail(name, f"covariances have shape {cov.shape}, expected {(k, d, d)}")
+        if np.any(history[1:] < np.asarray(history[:-1]) - 1e-12):
+            fail(name, "the log-likelihood went down between two iterations")
+        same_array(
+            name,
+            "the final log-likelihood",
+            gmm_log_likelihood(X, params),
+            sk.score(X),
+            atol=1e-6,
+            rtol=0,
+        )
+
+    return run_checks("spherical EM", fn, cases, compare,
+                      mistakes=MISTAKES["my_em_spherical_each"], call=call)
+
+
+# ================================================================== 14 · scaling out
 def tree_reduce(parts, add):
     """Reference: add neighbours in pairs, then pairs of pairs, down to one (an odd part
     waits for the next round)."""
@@ -786,116 +899,3 @@ def check_onehot_sums(fn):
         same_array(name, "the sums", got, want, atol=1e-12)
 
     return run_checks("per-cluster sums", fn, cases, compare, mistakes=MISTAKES["my_onehot_sums"])
-
-
-# ================================================================== 03 · choosing k (noise)
-def choices_on_noise(X, ks):
-    """Reference: the gap statistic's choice and the elbow, as the exercise states them."""
-    from helpers.course.choosing_k import elbow, gap_choice, gap_statistic, inertia_curve
-
-    gap, s = gap_statistic(X, ks, n_refs=10, n_init=3, seed=0, progress=False)
-    return gap_choice(ks, gap, s), elbow(ks, inertia_curve(X, ks, n_init=10, seed=0))
-
-
-def check_choices_on_noise(fn):
-    rng = np.random.RandomState(5)
-    cases = [
-        ("uniform noise, 200 x 2, k = 1..6", rng.uniform(size=(200, 2)), np.arange(1, 7)),
-        ("three clear blobs, k = 1..6", _blobs(150, 3, seed=6, std=0.3)[0], np.arange(1, 7)),
-    ]
-
-    def compare(case, result):
-        name, X, ks = case
-        if not isinstance(result, tuple) or len(result) != 2:
-            fail(name, "expected (k chosen by the gap statistic, k at the elbow)")
-        want = choices_on_noise(X, ks)
-        same_value(name, "the gap statistic's k", int(result[0]), want[0])
-        same_value(name, "the elbow's k", int(result[1]), want[1])
-
-    return run_checks("choice of k", fn, cases, compare,
-                      mistakes=MISTAKES["my_choices_on_noise"])
-
-
-def em_spherical_each(X, means, n_iter=500, tol=1e-12, reg=1e-6):
-    """Reference: EM with one spherical variance per component (``sigma_j^2``, per feature)."""
-    return em_spherical_variances(X, means, n_iter, tol, reg)
-
-
-def em_spherical_variances(X, means, n_iter, tol, reg, *, per_feature=True):
-    """``em_spherical_each``; ``per_feature=False`` leaves each variance summed over the d
-    features (a typical mistake)."""
-    from helpers.exercises.mixture import e_step
-
-    n, d = X.shape
-    k = len(means)
-    sigma2 = np.full(k, ((X - X.mean(axis=0)) ** 2).sum() / X.size + reg)
-    params = {"weights": np.full(k, 1 / k), "means": np.array(means, float),
-              "covariances": sigma2[:, None, None] * np.eye(d)}
-    history = []
-    for _ in range(n_iter):
-        r, ll = e_step(X, params)
-        history.append(ll)
-        if len(history) > 1 and history[-1] - history[-2] < tol:
-            break
-        N = r.sum(axis=0)
-        means = r.T @ X / N[:, None]
-        sq = np.array([r[:, j] @ ((X - means[j]) ** 2).sum(axis=1) for j in range(k)])
-        sigma2 = sq / ((d if per_feature else 1) * N) + reg
-        params = {"weights": N / n, "means": means,
-                  "covariances": sigma2[:, None, None] * np.eye(d)}
-    return params, history
-
-
-def check_em_spherical_each(fn):
-    """``em_spherical_each(X, means, n_iter=500, tol=1e-12, reg=1e-6) -> (params, history)``:
-    EM with a spherical variance per component, against scikit-learn's
-    ``GaussianMixture(covariance_type="spherical")`` from the same start."""
-    from sklearn.mixture import GaussianMixture
-
-    from helpers.course.data import load_old_faithful
-    from helpers.exercises.mixture import gmm_log_likelihood
-
-    faithful = load_old_faithful()
-    Z = (faithful - faithful.mean(axis=0)) / faithful.std(axis=0)
-    blobs, _ = _blobs(300, 3, seed=9, std=1.0)
-    cases = [
-        ("Old Faithful, standardised, k=2", Z, Z[[0, 1]]),
-        ("three blobs, k=3", blobs, blobs[:3]),
-    ]
-
-    def call(f, case):
-        return f(case[1], case[2].copy(), n_iter=500, tol=1e-12, reg=1e-6)
-
-    def compare(case, result):
-        name, X, means = case
-        if not isinstance(result, tuple) or len(result) != 2:
-            fail(name, "expected (params, log_likelihoods)")
-        params, history = result
-        k, d = means.shape
-        variance = ((X - X.mean(axis=0)) ** 2).sum() / X.size + 1e-6
-        sk = GaussianMixture(
-            k,
-            covariance_type="spherical",
-            means_init=means,
-            weights_init=np.full(k, 1 / k),
-            precisions_init=np.full(k, 1 / variance),
-            reg_covar=1e-6,
-            tol=1e-12,
-            max_iter=2000,
-        ).fit(X)
-        cov = np.asarray(params["covariances"])
-        if cov.shape != (k, d, d):
-            fail(name, f"covariances have shape {cov.shape}, expected {(k, d, d)}")
-        if np.any(history[1:] < np.asarray(history[:-1]) - 1e-12):
-            fail(name, "the log-likelihood went down between two iterations")
-        same_array(
-            name,
-            "the final log-likelihood",
-            gmm_log_likelihood(X, params),
-            sk.score(X),
-            atol=1e-6,
-            rtol=0,
-        )
-
-    return run_checks("spherical EM", fn, cases, compare,
-                      mistakes=MISTAKES["my_em_spherical_each"], call=call)

@@ -24,6 +24,12 @@ def _pairwise(X):
     return np.sqrt(((X[:, None] - X[None]) ** 2).sum(axis=2))
 
 
+# ================================================================== any exercise
+def forgot_return(*args, **kwargs):
+    """A measurement exercise that measures but forgets its ``return``."""
+    return None
+
+
 # ================================================================== 01 · you write K-Means
 def init_with_replacement(X, k, rng):
     return X[rng.randint(0, len(X), size=k)]  # the same row can come twice
@@ -125,7 +131,6 @@ def kmeans_counts_passes(X, centroids, max_iter=100):
     return centroids, labels, passes
 
 
-# ----------------------------------------------------------------- 01's later exercises
 def poor_starts_best_of_ten(X, k, seeds, threshold):
     from helpers.kmeans import inertia, kmeans
 
@@ -139,6 +144,7 @@ def poor_starts_below(X, k, seeds, threshold):
     return sum(inertia(X, *run) < threshold for run in runs)  # counts the good ones
 
 
+# ================================================================== 02 · watch it converge
 def tol_norm_not_squared(X, centroids, tol, max_iter=100):
     from helpers.exercises.chapters import kmeans_tol
 
@@ -157,30 +163,6 @@ def tol_stops_before_the_update(X, centroids, tol, max_iter=100):
     return tolerance_loop(X, centroids, tol, max_iter, keep_last=False)
 
 
-def forgot_return(*args, **kwargs):
-    """A measurement exercise that measures but forgets its ``return``."""
-    return None
-
-
-# ================================================================== 15 · any array library
-def onehot_means(X, labels, k):
-    from array_api_compat import array_namespace
-
-    xp = array_namespace(X, labels)
-    onehot = xp.astype(labels[:, None] == xp.arange(k)[None, :], X.dtype)
-    counts = xp.sum(onehot, axis=0)
-    return (onehot.T @ X) / xp.where(counts > 0, counts, 1.0)[:, None]  # means, not sums
-
-
-def onehot_counts(X, labels, k):
-    from array_api_compat import array_namespace
-
-    xp = array_namespace(X, labels)
-    onehot = xp.astype(labels[:, None] == xp.arange(k)[None, :], X.dtype)
-    return onehot.T @ xp.ones_like(X)  # how many points, in every column
-
-
-# ================================================================== 02 · watch it converge
 def iterations_counting_updates(X, k, seeds):
     from helpers.kmeans import kmeans_steps
 
@@ -264,7 +246,7 @@ def box_gaussian(X, rng):
     return rng.normal(0, Z.std(axis=0), size=Z.shape) @ axes + mean  # normal, not uniform
 
 
-# ================================================================== 04 · k-means++
+# ================================================================== 05 · k-means++
 def greedy_worst_candidate(X, k, seed=0, n_trials=None):
     from helpers.exercises.chapters import greedy_draws
 
@@ -311,7 +293,7 @@ def hard_case_no_labels():
     return X, k  # forgot the true labels y
 
 
-# ================================================================== 05 · when K-Means fails
+# ================================================================== 06 · when K-Means fails
 def merge_with_kmeans(X, k_big, k_final, seed=0):
     from helpers.kmeans import kmeans
 
@@ -348,7 +330,7 @@ def whiten_by_std(X, covariance):
     return X / np.sqrt(np.diag(covariance))  # scales each feature, keeps the correlation
 
 
-# ================================================================== 06 · the silhouette
+# ================================================================== 07 · the silhouette
 def silhouette_self_included(X, labels):
     D, labels = _pairwise(X), np.asarray(labels)
     s = np.zeros(len(D))
@@ -396,7 +378,7 @@ def simplified_squared(X, labels, centroids):
     return silhouette_from_centroids(_sq(X, centroids), labels)  # squared distances
 
 
-# ================================================================== 07 · digits
+# ================================================================== 08 · digits
 def accuracy_by_majority(labels_true, labels_pred):
     from helpers.metrics import purity
 
@@ -413,6 +395,7 @@ def accuracy_minimised(labels_true, labels_pred):
     return table[rows, cols].sum() / table.sum()
 
 
+# ================================================================== 09 · judging a clustering
 def ch_without_degrees_of_freedom(X, labels):
     X, labels = np.asarray(X, float), np.asarray(labels)
     mean = X.mean(axis=0)
@@ -430,7 +413,7 @@ def ch_inverted(X, labels):
     return 1.0 / calinski_harabasz_score(X, labels)  # within over between
 
 
-# ================================================================== 08 · image compression
+# ================================================================== 10 · image compression
 def quantize_float(image, k):
     from helpers.kmeans import kmeans
 
@@ -465,7 +448,7 @@ def _lab(rgb, gamma=True, white=True):
     return np.stack([L, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], axis=-1)
 
 
-# ================================================================== 09 · mini-batch
+# ================================================================== 11 · mini-batch
 def minibatch_every_centre(centroids, counts, batch):
     from helpers.engine import cluster_sums
     from helpers.kmeans import assign
@@ -511,7 +494,7 @@ def _reassign(centroids, counts, batch, rng, ratio, against=np.max, new_count=Tr
     return centroids, counts
 
 
-# ================================================================== 10 · soft assignment
+# ================================================================== 12 · soft assignment
 def soft_max_wrong_axis(X, centroids, beta):
     logits = -beta * _sq(X, centroids)
     logits -= logits.max(axis=0, keepdims=True)  # each centroid's largest, not each point's
@@ -580,7 +563,7 @@ def bic_forgot_weights(mean_log_likelihood, n, k, d, covariance):
     return -2 * n * mean_log_likelihood + p * np.log(n)
 
 
-# ================================================================== 12 · scaling up
+# ================================================================== 14 · scaling out
 def reduce_in_a_row(parts, add):
     total = parts[0]
     for part in parts[1:]:  # one after another: m - 1 rounds, not log2(m)
@@ -593,6 +576,24 @@ def reduce_drops_the_odd_one(parts, add):
     while len(parts) > 1:
         parts = [add(parts[i], parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
     return parts[0]
+
+
+# ================================================================== 15 · any array library
+def onehot_means(X, labels, k):
+    from array_api_compat import array_namespace
+
+    xp = array_namespace(X, labels)
+    onehot = xp.astype(labels[:, None] == xp.arange(k)[None, :], X.dtype)
+    counts = xp.sum(onehot, axis=0)
+    return (onehot.T @ X) / xp.where(counts > 0, counts, 1.0)[:, None]  # means, not sums
+
+
+def onehot_counts(X, labels, k):
+    from array_api_compat import array_namespace
+
+    xp = array_namespace(X, labels)
+    onehot = xp.astype(labels[:, None] == xp.arange(k)[None, :], X.dtype)
+    return onehot.T @ xp.ones_like(X)  # how many points, in every column
 
 
 # ============================================================================ registry
