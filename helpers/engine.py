@@ -40,7 +40,7 @@ notebook 13, section                  here
 6. threads                            ``helpers/threads.py``: a chunk of rows per thread
 7. prepare once                       ``Prepared``: ``[x - shift, 1]`` made once per fit
 8. where the rest of the time goes    ``fused_pass``: labels, sums and counts per chunk
-empty clusters (notebook 01)          ``relocate`` and ``fill_empty``
+empty clusters (notebook 02)          ``relocate`` and ``fill_empty``
 10. skip what cannot change           ``helpers/bounds.py``: ``Hamerly``, ``Auto``
 ====================================  ==============================================
 
@@ -369,7 +369,7 @@ def prepared(X, sample_weight=None, **sizes) -> Prepared:
 
 
 def relocate(data: Prepared, c, labels, sums, counts, empty) -> np.ndarray:
-    """The empty clusters' rule (notebook 01): each takes the point farthest from its own
+    """The empty clusters' rule (notebook 02): each takes the point farthest from its own
     centroid, among those whose cluster keeps another point of positive weight. Changes
     ``sums`` and ``counts`` in place; returns ``[row, cluster]`` per point moved."""
     k, w = len(c), data.weights

@@ -84,7 +84,7 @@ def write(out: Path) -> list[Path]:
         "# K-Means from Scratch: student edition\n\n"
         "Notebooks with the exercises to write and without worked solutions or answers.\n\n"
         "    python3 run.py lab    # installs everything (first time), opens notebook 01\n\n"
-        "Each exercise is a stub; the cell after it checks your function and says what is\n"
+        "Each coding exercise is a stub; the cell after it checks your function and says what is\n"
         "wrong, and two hints help. A wrong or unwritten answer never stops a notebook: it\n"
         "goes on with the reference implementation from `helpers/`.\n"
     )
