@@ -6,7 +6,7 @@
     python3 run.py book     # the offline HTML book (formulas, figures, sliders), build/book/
     python3 run.py student  # the student edition (no solutions, no answers), build/student/
     python3 run.py bench    # speed and memory against scikit-learn, each row as measured
-                            # (over 15 minutes; --quick: about 2 minutes)
+                            # (about 11 minutes; --quick: about 2)
     python3 run.py store    # re-run notebooks and store their outputs (for authors);
                             # --solutions, --mistakes or --student: run them as those
                             # learners would, nothing stored

@@ -1,6 +1,6 @@
 """Speed and memory of the core against scikit-learn, all measured in one run.
 
-    python3 run.py bench            # the full tables (over 15 minutes on 2 cores)
+    python3 run.py bench            # the full tables (about 11 minutes on 2 cores)
     python3 run.py bench --quick    # smaller workloads, fewer repeats (about 2 minutes)
 
 Each row is printed as soon as it is measured, so an interrupted run keeps what it had;
@@ -165,7 +165,7 @@ def main():
     repeats = 3 if args.quick else 7
     began = time.perf_counter()
     print(f"machine: {machine()}")
-    print("The full run takes over 15 minutes on 2 cores, --quick about 2; each row is "
+    print("The full run takes about 11 minutes on 2 cores, --quick about 2; each row is "
           "printed as soon as it is measured.", flush=True)
     print(
         f"repeats: {repeats} (medians); {ITERATIONS} iterations per fit, ours and "
