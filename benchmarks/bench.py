@@ -153,7 +153,7 @@ def fit_rows(quick, repeats):
     and "hamerly" gave exactly the labels of "lloyd"; 'agree': the share of "lloyd"'s
     labels equal to scikit-learn lloyd's."""
     for name, X, k in fit_workloads(quick):
-        big = X.size * k > 10**8  # a fit takes tens of seconds: one run of each
+        big = X.size * k > 10**8  # a fit takes seconds to tens of seconds: one run of each
         for tol in (0.0, 1e-4):
             yield (name, tol, *fit_row(X, k, tol, 1 if big else max(1, repeats // 2)))
 

@@ -40,10 +40,11 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     algorithm : {"auto", "lloyd", "hamerly"}, as ``helpers.kmeans``: every one gives Lloyd's
         labels (but for points within rounding of a tie); "hamerly" skips distances by
         bounds, "auto" switches to it once few change. The default is "auto", as a user
-        of a library expects the fast choice: much faster on clustered data; on the other
-        data of ``benchmarks/`` mostly within about 15% of "lloyd", but up to 1.5 times
-        slower on 2-feature data at the default tol. ``helpers.kmeans`` defaults to
-        "lloyd", the algorithm as the course teaches it.
+        of a library expects the fast choice: much faster on well separated clusters with
+        more than a few features; on the other data of ``benchmarks/`` mostly within
+        about 15% of "lloyd", but up to 1.5 times slower on 2-feature data at the
+        default tol. ``helpers.kmeans`` defaults to "lloyd", the algorithm as the course
+        teaches it.
     random_state : None, int, numpy RandomState or Generator: where every random choice
         comes from
     n_threads : int, optional; default ``$KMEANS_THREADS``, else the cores this

@@ -271,12 +271,12 @@ def build(out: Path) -> list[Path]:
 <html><head><meta charset="utf-8"><title>K-Means from Scratch</title></head>
 <body style="font-family:sans-serif;max-width:800px;margin:2em auto;line-height:1.5">
 <h1>K-Means from Scratch</h1>
-<p>Executable notebooks that teach K-Means clustering from scratch in plain NumPy. Every
-number the text states (decimals and numbers of two digits or more, years and chapter
-numbers aside) comes from the code of its own section or is listed with what it is
-(arithmetic, a citation, a setting, another chapter's result): many are checked by an
-assert beside the claim. This book works offline: formulas, figures and sliders need no
-network.</p>
+<p>Executable notebooks that teach K-Means clustering from scratch in plain NumPy. The
+numbers the text states come from the code of their section (for a chapter's goal,
+Summary and questions, of any section) or are listed with what they are (arithmetic, a
+citation, a setting, another chapter's result): many are checked by an assert beside the
+claim; the repository's README says which numbers the check reads. This book works
+offline: formulas, figures and sliders need no network.</p>
 <ol style="list-style:none;padding:0">
 {items}
 </ol>
