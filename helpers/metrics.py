@@ -60,8 +60,8 @@ def purity(labels_true, labels_pred) -> float:
     """Share of samples whose cluster's most common class is their own class.
 
     This is the accuracy of the "majority label per cluster" shortcut: two clusters may be
-    named after the same class, so more clusters never lower it (n clusters of one sample
-    each score 1).
+    named after the same class, so splitting a cluster never lowers it (n clusters of one
+    sample each score 1); another clustering with more clusters can score lower.
     """
     table = contingency_table(labels_true, labels_pred)
     return float(table.max(axis=0).sum() / table.sum())

@@ -6,8 +6,8 @@ the answers repeatable:
 
 - **BLAS on one thread.** OpenBLAS would start its own threads inside every product, and
   they would fight ours for the cores. A fit holds BLAS to one thread once, for all its
-  starts and steps (``blas_on_one_thread``), as scikit-learn does per fit; a call outside
-  a fit that runs on threads holds it for that call.
+  starts and steps (``blas_on_one_thread``; scikit-learn does it around each start's
+  Lloyd run); a call outside a fit that runs on threads holds it for that call.
 - **Chunks that do not depend on the thread count.** ``rows_per_chunk`` looks only at the
   data's shape, and results come back in chunk order, so their sums are added in the same
   order whatever the number of threads: 1, 2 or 3 threads give bit-identical answers.

@@ -251,7 +251,10 @@ def check_sample_weight(sample_weight, X, k: int | None = None):
         )
     weights = weights.astype(np.float64)
     if not (np.isfinite(weights).all() and (weights >= 0).all()):
-        raise ValueError("sample_weight must be finite numbers >= 0")
+        bad = int(np.flatnonzero(~(np.isfinite(weights) & (weights >= 0)))[0])
+        raise ValueError(
+            f"sample_weight must be finite numbers >= 0, got {float(weights[bad])} at index {bad}"
+        )
     positive = int(np.count_nonzero(weights))
     if positive == 0:
         raise ValueError("sample_weight is zero everywhere: some sample must have weight > 0")

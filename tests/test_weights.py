@@ -118,8 +118,8 @@ def test_weighted_draws_never_pick_a_row_of_zero_weight():
     "weights, message",
     [
         (np.ones(5), r"sample_weight must be 6 numbers, one per sample \(shape \(6,\)\), got shape \(5,\)"),
-        ([1, 1, 1, -1, 1, 1], r"sample_weight must be finite numbers >= 0"),
-        ([1, 1, 1, np.nan, 1, 1], r"sample_weight must be finite numbers >= 0"),
+        ([1, 1, 1, -1, 1, 1], r"sample_weight must be finite numbers >= 0, got -1.0 at index 3"),
+        ([1, 1, 1, np.nan, 1, 1], r"sample_weight must be finite numbers >= 0, got nan at index 3"),
         (["a"] * 6, r"sample_weight must be 6 numbers"),
         ([1, 0, 0, 0, 0, 0], r"sample_weight must have at least k=2 positive weights .*, got 1"),
         (0.0, r"sample_weight must be a finite number > 0, got 0.0"),

@@ -9,7 +9,7 @@ installs everything and opens notebook 01), whose notebooks have
   to the Predict questions, "What to look for", the answers to "Check your understanding")
   except the hints, which stay;
 - every exercise unwritten, its stub and its checker kept, and no stored output: a learner
-  runs the notebook top to bottom (``tests/project/test_student_edition.py`` runs two).
+  runs the notebook top to bottom (``tests/project/test_exercises_solved.py`` runs two).
 
 ``helpers/`` is copied as it is: a learner can still read the reference implementations
 there, which the notebooks use in place of an exercise that does not pass yet.
@@ -85,8 +85,9 @@ def write(out: Path) -> list[Path]:
         "Notebooks with the exercises to write and without worked solutions or answers.\n\n"
         "    python3 run.py lab    # installs everything (first time), opens notebook 01\n\n"
         "Each coding exercise is a stub; the cell after it checks your function and says what is\n"
-        "wrong, and two hints help. A wrong or unwritten answer never stops a notebook: it\n"
-        "goes on with the reference implementation from `helpers/`.\n"
+        "wrong (or, for a measurement, runs it), and two hints help. A wrong or unwritten\n"
+        "answer never stops a notebook: it goes on with the reference implementation from\n"
+        "`helpers/`, or without the measurement.\n"
     )
     return written
 

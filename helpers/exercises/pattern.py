@@ -227,19 +227,20 @@ def use(mine, outcome, reference):
 
 def try_exercise(fn, *args, show=None, **kwargs):
     """Run a measurement exercise: its result, or None (and a note) while it is a stub or
-    when it fails; the worked solution below (in the teacher's edition) measures in any
-    case. ``show(result)``, if
-    given, prints the result; a result it cannot show is reported, not raised."""
+    when it fails; the notebook goes on either way (in the teacher's edition the worked
+    solution after it measures in any case). ``show(result)``, if given, prints the
+    result; a result it cannot show is reported, not raised. The notes say nothing of a
+    worked solution: the student edition has none."""
     try:
         result = fn(*args, **kwargs)
     except NotImplementedError:
-        print(f"{_name(fn)} is not written yet (it raises NotImplementedError); the worked")
-        print("solution below runs it, and says what to look for.")
+        print(f"{_name(fn)} is not written yet (it raises NotImplementedError): the notebook")
+        print("goes on without it.")
         return None
     except Exception as error:  # noqa: BLE001 - the learner's code: report, never stop
         print(f"✗ {_name(fn)} stopped with an error:")
         print(f"  {_error_text(error)}")
-        print("  The worked solution below measures the same, so the notebook goes on.")
+        print("  The notebook goes on without it.")
         return None
     if show is not None and result is not None:
         try:
@@ -247,10 +248,10 @@ def try_exercise(fn, *args, show=None, **kwargs):
         except Exception as error:  # noqa: BLE001 - a result of another shape than asked
             print(f"✗ the result of {_name(fn)} could not be shown: "
                   f"{type(error).__name__}: {error}")
-            print("  The exercise says what it should return; the worked solution below shows it.")
+            print("  The exercise says what it should return.")
     elif result is None:
-        print(f"{_name(fn)} returned None: did it forget its return? The worked solution below "
-              "shows what it should give.")
+        print(f"{_name(fn)} returned None: did it forget its return? The exercise says what "
+              "it should give.")
     return result
 
 

@@ -46,7 +46,7 @@ def lab(tmp_path_factory):
     if CHROMIUM is None:
         pytest.fail(
             "\n\n*** The browser tests need Chromium, which is not installed. ***\n"
-            "Install it with:   sudo apt-get install chromium   (Debian/Ubuntu)\n"
+            "Install it with:   sudo apt-get install chromium   (Debian; on Ubuntu a snap)\n"
             "or skip these tests on purpose with KMEANS_SKIP_BROWSER=1.\n",
             pytrace=False,
         )
