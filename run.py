@@ -12,12 +12,13 @@
                             # learners would, nothing stored
     python3 run.py --help   # this list
 
-Only Python 3.11+ and pip are needed (the browser tests also need Chromium: see the
-README). The environment lives in ./.venv; its packages are reinstalled from the lock
-whenever requirements.lock or pyproject.toml change. Extra arguments go to the tool: to
-pytest for ``test`` (e.g. ``python3 run.py test -k silhouette``,
-``python3 run.py test -m "not slow"``), to JupyterLab for ``lab``
-(``python3 run.py lab --port 8890``), an output folder for ``book`` and ``student``.
+Only Python 3.11+ and pip are needed (on Debian and Ubuntu also python3-venv; the browser
+tests also need Chromium: see the README). The environment lives in ./.venv; its packages
+are reinstalled from the lock whenever requirements.lock or pyproject.toml change. Extra
+arguments go to the tool: to pytest for ``test``
+(e.g. ``python3 run.py test -k silhouette``, ``python3 run.py test -m "not slow"``), to
+JupyterLab for ``lab`` (``python3 run.py lab --port 8890``), an output folder for
+``book`` and ``student``.
 """
 
 from __future__ import annotations

@@ -75,8 +75,8 @@ def psnr(original, compressed) -> float:
 def png_bytes(image, palette=None) -> bytes:
     """PNG file bytes of an RGB image, or of an indexed (palette) image if ``palette`` given.
 
-    With a palette, each pixel is stored as an index of 1, 2, 4 or 8 bits (Pillow rounds
-    ceil(log2 k) up to one of these) plus the palette itself, as a real quantised file
+    With a palette, each pixel is stored as an index of 1, 2, 4 or 8 bits (ceil(log2 k)
+    rounded up to what PNG allows) plus the palette itself, as a real quantised file
     would be.
     """
     from PIL import Image
